@@ -1,0 +1,38 @@
+# The targets are the commands the README shows. Each one sets up .venv first if it is missing
+# or older than pyproject.toml, so a fresh clone needs nothing but Python 3.11+.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install run test lint ui bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/mevhouse run
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check orchestration ingestion simnet expectations tests bench
+	$(BIN)/ruff format --check orchestration ingestion simnet expectations tests bench
+	$(BIN)/mypy
+	cd dbt_project && ../$(BIN)/sqlfluff lint models
+
+ui: $(STAMP)
+	$(BIN)/mevhouse ui
+
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+clean:
+	-$(BIN)/mevhouse warehouse stop
+	rm -rf $(VENV) .mevhouse

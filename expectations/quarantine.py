@@ -1,0 +1,106 @@
+"""The quarantine schema: failing raw rows copied out with the reason, per run."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import psycopg
+from psycopg import sql
+
+from expectations.failing_rows import FailingRows
+from expectations.suite import SuiteSpec
+
+QUARANTINE_SCHEMA = "quarantine"
+SAMPLE_LIMIT = 20
+
+
+def quarantine_table_name(spec: SuiteSpec) -> str:
+    return f"{spec.schema_name}__{spec.table_name}"
+
+
+def _table(spec: SuiteSpec) -> sql.Identifier:
+    return sql.Identifier(QUARANTINE_SCHEMA, quarantine_table_name(spec))
+
+
+def ensure_table(conn: psycopg.Connection[Any], spec: SuiteSpec) -> None:
+    """Create the quarantine schema and this table's quarantine table if they are missing."""
+    name = quarantine_table_name(spec)
+    # Checks of several partitions can run at once; IF NOT EXISTS alone still races in the
+    # catalog, so creation is serialised on an advisory lock held until the commit.
+    conn.execute("select pg_advisory_xact_lock(hashtext('mevhouse.quarantine.ddl'))")
+    conn.execute(
+        sql.SQL("create schema if not exists {}").format(sql.Identifier(QUARANTINE_SCHEMA))
+    )
+    conn.execute(
+        sql.SQL(
+            "create table if not exists {} ("
+            " row_data jsonb not null,"
+            " expectation text not null,"
+            " column_name text,"
+            " run_id text not null,"
+            " quarantined_at timestamptz not null default now())"
+        ).format(_table(spec))
+    )
+    conn.execute(
+        sql.SQL("create index if not exists {} on {} (run_id)").format(
+            sql.Identifier(f"{name}__run_id_idx"), _table(spec)
+        )
+    )
+
+
+def clear_run(
+    conn: psycopg.Connection[Any], spec: SuiteSpec, run_id: str, epochs: list[int] | None
+) -> None:
+    """Delete what an earlier check of the same rows in the same run quarantined."""
+    query = sql.SQL("delete from {} where run_id = %(run_id)s").format(_table(spec))
+    params: dict[str, Any] = {"run_id": run_id}
+    if epochs is not None:
+        query += sql.SQL(" and row_data->>{} = any(%(epochs)s)").format(
+            sql.Literal(spec.partition_column)
+        )
+        params["epochs"] = [str(epoch) for epoch in epochs]
+    conn.execute(query, params)
+
+
+def insert_failing(
+    conn: psycopg.Connection[Any],
+    spec: SuiteSpec,
+    rows: FailingRows,
+    params: dict[str, Any],
+    *,
+    expectation: str,
+    column_name: str | None,
+    run_id: str,
+) -> int:
+    """Copy the failing rows into quarantine; return how many were copied."""
+    query = sql.SQL(
+        "with failing as ({failing})"
+        " insert into {quarantine} (row_data, expectation, column_name, run_id)"
+        " select to_jsonb(f.r), %(q_expectation)s, %(q_column)s, %(q_run_id)s from failing as f"
+    ).format(failing=rows.query, quarantine=_table(spec))
+    cursor = conn.execute(
+        query,
+        {
+            **params,
+            **rows.params,
+            "q_expectation": expectation,
+            "q_column": column_name,
+            "q_run_id": run_id,
+        },
+    )
+    return cursor.rowcount
+
+
+def sample_keys(
+    conn: psycopg.Connection[Any], spec: SuiteSpec, rows: FailingRows, params: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """Return the primary keys of up to SAMPLE_LIMIT failing rows, in key order."""
+    keys = [sql.SQL("(f.r).{}").format(sql.Identifier(column)) for column in spec.primary_key]
+    query = sql.SQL("with failing as ({}) select {} from failing as f order by {} limit {}").format(
+        rows.query,
+        sql.SQL(", ").join(keys),
+        sql.SQL(", ").join(keys),
+        sql.Literal(SAMPLE_LIMIT),
+    )
+    cursor = conn.execute(query, {**params, **rows.params})
+    return [dict(zip(spec.primary_key, record, strict=True)) for record in cursor.fetchall()]

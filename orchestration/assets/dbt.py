@@ -1,0 +1,98 @@
+"""dbt models as Dagster assets: staging, intermediate and marts, built per epoch partition."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator, Mapping
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+
+from orchestration.partitions import epoch_partitions
+from orchestration.resources import WarehouseResource
+from orchestration.warehouse import libpq_env
+
+DBT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
+
+
+class MevhouseDbtTranslator(DagsterDbtTranslator):
+    """Keys mirror warehouse tables: sources meet the dlt assets at raw/<source>/<table>."""
+
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
+        if dbt_resource_props["resource_type"] == "source":
+            source = dbt_resource_props["source_name"].removeprefix("raw_")
+            return dg.AssetKey(["raw", source, dbt_resource_props["name"]])
+        return dg.AssetKey([dbt_resource_props["schema"], dbt_resource_props["name"]])
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        return str(dbt_resource_props["schema"])
+
+
+def dbt_vars(partition_key: str) -> list[str]:
+    """Arguments that restrict epoch-grained models to one partition's epoch."""
+    return ["--vars", json.dumps({"epochs": [int(partition_key)]})]
+
+
+def parse_env() -> dict[str, str]:
+    """dbt's profile reads MEVHOUSE_PG_*; parsing connects to nothing, so placeholders do."""
+    placeholders = libpq_env("postgresql://postgres@127.0.0.1:5432/mevhouse")
+    return {**placeholders, **os.environ}
+
+
+@cache
+def dbt_project() -> DbtProject:
+    """The dbt project with a manifest newer than every model, parsing it when stale."""
+    project = DbtProject(project_dir=DBT_DIR, profiles_dir=DBT_DIR)
+    manifest = Path(project.manifest_path)
+    sources = [p for p in DBT_DIR.rglob("*") if p.suffix in {".sql", ".yml", ".csv", ".md"}]
+    newest = max((p.stat().st_mtime for p in sources if "target" not in p.parts), default=0)
+    if not manifest.exists() or manifest.stat().st_mtime < newest:
+        dbt = Path(sys.executable).with_name("dbt")
+        subprocess.run(
+            [
+                str(dbt),
+                "parse",
+                "--quiet",
+                "--project-dir",
+                str(DBT_DIR),
+                "--profiles-dir",
+                str(DBT_DIR),
+            ],
+            check=True,
+            env=parse_env(),
+            capture_output=True,
+        )
+    return project
+
+
+@cache
+def dbt_models() -> dg.AssetsDefinition:
+    """All dbt models and their tests (as asset checks), built on first use."""
+    project = dbt_project()
+
+    @dbt_assets(
+        manifest=project.manifest_path,
+        project=project,
+        dagster_dbt_translator=MevhouseDbtTranslator(),
+        partitions_def=epoch_partitions,
+        name="dbt_models",
+    )
+    def build(
+        context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
+    ) -> Iterator[Any]:
+        """Build the selected models for one epoch and run their tests."""
+        os.environ.update(libpq_env(warehouse.url()))
+        args = ["build", *dbt_vars(context.partition_key)]
+        yield from dbt.cli(args, context=context).stream()
+
+    return build
+
+
+def dbt_resource() -> DbtCliResource:
+    return DbtCliResource(project_dir=dbt_project())

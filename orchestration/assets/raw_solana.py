@@ -1,0 +1,70 @@
+"""Raw Solana epoch data, loaded by dlt into `raw_solana`, one epoch partition at a time."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import cache
+from typing import Any
+
+import dagster as dg
+import dlt
+from dagster_dlt import DagsterDltResource, DagsterDltTranslator, dlt_assets
+from dagster_dlt.translator import DltResourceTranslatorData
+
+from ingestion.solana import RpcConfig, make_source
+from orchestration.partitions import epoch_partitions
+from orchestration.resources import SolanaRpcResource, WarehouseResource
+from orchestration.settings import load_settings
+
+DATASET = "raw_solana"
+
+
+class RawTranslator(DagsterDltTranslator):
+    """Asset keys mirror the tables: raw/solana/<table>, with no invented upstreams."""
+
+    def get_asset_spec(self, data: DltResourceTranslatorData) -> dg.AssetSpec:
+        spec = super().get_asset_spec(data)
+        return spec.replace_attributes(
+            key=dg.AssetKey(["raw", DATASET.removeprefix("raw_"), data.resource.name]),
+            deps=[],
+            group_name="raw",
+        )
+
+
+def pipeline(url: str | None = None) -> dlt.Pipeline:
+    """The dlt pipeline; without a URL (at definition time) it only names the destination."""
+    destination = dlt.destinations.postgres(credentials=url) if url else "postgres"
+    return dlt.pipeline(
+        pipeline_name=DATASET,
+        destination=destination,
+        dataset_name=DATASET,
+        pipelines_dir=str(load_settings().home / "dlt") if url else None,
+    )
+
+
+@cache
+def raw_solana_assets() -> dg.AssetsDefinition:
+    """The dlt multi-asset, built on first use (never at import)."""
+
+    @dlt_assets(
+        dlt_source=make_source(RpcConfig(url="http://unused.invalid"), epochs=[]),
+        dlt_pipeline=pipeline(),
+        name="raw_solana_epoch_data",
+        dagster_dlt_translator=RawTranslator(),
+        partitions_def=epoch_partitions,
+        # One run at a time per dlt pipeline: its local state is not safe to share.
+        pool="dlt_raw_solana",
+    )
+    def load(
+        context: dg.AssetExecutionContext,
+        dlt: DagsterDltResource,
+        solana_rpc: SolanaRpcResource,
+        warehouse: WarehouseResource,
+    ) -> Iterator[Any]:
+        """Load vote accounts, block production and epoch bounds of one closed epoch."""
+        epoch = int(context.partition_key)
+        source = make_source(solana_rpc.config(), epochs=[epoch])
+        pipe = pipeline(warehouse.url())
+        yield from dlt.run(context=context, dlt_source=source, dlt_pipeline=pipe)
+
+    return load

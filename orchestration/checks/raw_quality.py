@@ -1,0 +1,57 @@
+"""Great Expectations suites as blocking asset checks on the raw tables that dlt loads."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from expectations.runner import run_suite
+from orchestration.partitions import epoch_partitions
+from orchestration.resources import WarehouseResource
+
+GUARDED_TABLES = (
+    "raw_solana.epochs",
+    "raw_solana.vote_accounts",
+    "raw_solana.block_production",
+)
+
+
+def asset_key_for(table: str) -> dg.AssetKey:
+    schema, name = table.split(".")
+    return dg.AssetKey(["raw", schema.removeprefix("raw_"), name])
+
+
+def gx_check(table: str) -> dg.AssetChecksDefinition:
+    """A blocking check that validates one epoch of `table` and quarantines failing rows."""
+
+    @dg.asset_check(
+        asset=asset_key_for(table),
+        name="great_expectations",
+        blocking=True,
+        partitions_def=epoch_partitions,
+        description=f"Great Expectations suite for {table}; failing rows go to quarantine.",
+    )
+    def check(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource):  # type: ignore[no-untyped-def]
+        result = run_suite(
+            warehouse.url(), table, epochs=[int(context.partition_key)], run_id=context.run_id
+        )
+        failures = {
+            f"{f.expectation}({f.column or ''})": f.unexpected_count for f in result.failures
+        }
+        return dg.AssetCheckResult(
+            passed=result.success,
+            severity=dg.AssetCheckSeverity.ERROR,
+            description=result.summary(),
+            metadata={
+                "table": table,
+                "expectations": result.evaluated,
+                "rows_checked": result.rows_checked,
+                "quarantined_rows": result.quarantined_rows,
+                "failures": dg.MetadataValue.json(failures),
+            },
+        )
+
+    return check
+
+
+def raw_quality_checks() -> list[dg.AssetChecksDefinition]:
+    return [gx_check(table) for table in GUARDED_TABLES]

@@ -1,0 +1,176 @@
+"""The `mevhouse` command line."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Sequence
+
+from orchestration.settings import ConfigError, Settings, load_settings, redact_text
+
+EPILOG = """\
+environment: MEVHOUSE_WAREHOUSE_URL (default: embedded PostgreSQL under .mevhouse/pg),
+SOLANA_RPC_URL (default: simnet on a free loopback port), MEVHOUSE_EPOCHS (default: last:3),
+MEVHOUSE_RPC_MAX_RPS, MEVHOUSE_RPC_CONCURRENCY. A .env file in the working directory is read.
+"""
+
+
+def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    from orchestration.run import run
+
+    summary = run(settings, epochs_spec=args.epochs, profile=args.profile, seed=args.seed)
+    print(summary.render())
+    return 1 if summary.failure else 0
+
+
+def cmd_ui(args: argparse.Namespace, settings: Settings) -> int:
+    from orchestration.instance import prepare_dagster_home
+    from orchestration.run import rpc_endpoint
+    from orchestration.warehouse import init_warehouse, warehouse_url
+
+    url = warehouse_url(settings)
+    init_warehouse(url)
+    prepare_dagster_home(settings.dagster_home, url)
+    with rpc_endpoint(settings, args.profile, args.seed):
+        dagster = os.path.join(os.path.dirname(sys.executable), "dagster")
+        cmd = [dagster, "dev", "-w", "workspace.yaml", "-h", args.host, "-p", str(args.port)]
+        print(f"Dagster UI on http://{args.host}:{args.port} (Ctrl-C stops it)", flush=True)
+        # Its own process group, so that stopping it stops the webserver and daemon too.
+        proc = subprocess.Popen(cmd, start_new_session=True)
+        try:
+            return proc.wait()
+        except KeyboardInterrupt:
+            os.killpg(proc.pid, signal.SIGTERM)
+            return proc.wait()
+
+
+def cmd_simnet_serve(args: argparse.Namespace, settings: Settings) -> int:
+    from simnet.server import serve_forever
+
+    serve_forever(profile=args.profile, seed=args.seed, host=args.host, port=args.port)
+    return 0
+
+
+def cmd_warehouse(args: argparse.Namespace, settings: Settings) -> int:
+    from orchestration.warehouse import embedded, init_warehouse, warehouse_url
+    from orchestration.warehouse.embedded import bin_dir
+
+    action = args.action
+    if settings.warehouse_url and action in ("start", "stop", "status"):
+        print("MEVHOUSE_WAREHOUSE_URL is set: mevhouse does not manage that server")
+        return 0
+    server = embedded(settings)
+    if action == "start":
+        status = server.start()
+        print(f"embedded PostgreSQL running on 127.0.0.1:{status.port} (data: {server.data_dir})")
+    elif action == "stop":
+        print("stopped" if server.stop() else "not running")
+    elif action == "status":
+        status = server.status()
+        state = f"running on 127.0.0.1:{status.port}" if status.running else "stopped"
+        print(f"embedded PostgreSQL {state} (data: {server.data_dir})")
+        return 0 if status.running else 3
+    elif action == "url":
+        print(warehouse_url(settings))
+    elif action == "init":
+        init_warehouse(warehouse_url(settings))
+        print("schemas and roles are in place (deploy/sql/roles.sql)")
+    elif action == "psql":
+        url = warehouse_url(settings)
+        os.execv(str(bin_dir() / "psql"), ["psql", url, *args.psql_args])
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="mevhouse",
+        description="Batch ELT warehouse for Solana validator, MEV and DEX analytics.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="command")
+
+    def add_cluster_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--profile",
+            default="demo",
+            choices=["demo", "mainnet"],
+            help="simnet profile when SOLANA_RPC_URL is unset (default: demo)",
+        )
+        p.add_argument("--seed", type=int, default=0, help="simnet seed (default: 0)")
+
+    run = sub.add_parser(
+        "run",
+        help="load, check and transform the configured closed epochs",
+        description="Materialise every asset for the chosen closed epochs with all checks, "
+        "then print a summary. Starts the embedded warehouse and simnet when not configured.",
+    )
+    run.add_argument(
+        "--epochs", help="e.g. last:3 (default), 700, 700-705, 700,702; overrides MEVHOUSE_EPOCHS"
+    )
+    add_cluster_options(run)
+    run.set_defaults(func=cmd_run)
+
+    ui = sub.add_parser(
+        "ui",
+        help="open the Dagster UI (webserver and daemon)",
+        description="Run `dagster dev` on this project's warehouse and storage.",
+    )
+    ui.add_argument("--host", default="127.0.0.1")
+    ui.add_argument("--port", type=int, default=3000)
+    add_cluster_options(ui)
+    ui.set_defaults(func=cmd_ui)
+
+    simnet = sub.add_parser("simnet", help="the local simulated Solana cluster")
+    simnet_sub = simnet.add_subparsers(dest="simnet_command", required=True, metavar="action")
+    serve = simnet_sub.add_parser(
+        "serve",
+        help="serve simnet's JSON-RPC over HTTP until interrupted",
+        description="Serve a deterministic Solana cluster (JSON-RPC) on loopback.",
+    )
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8899)
+    add_cluster_options(serve)
+    serve.set_defaults(func=cmd_simnet_serve)
+
+    wh = sub.add_parser(
+        "warehouse",
+        help="manage the embedded PostgreSQL warehouse",
+        description="start|stop|status|url|init|psql. With MEVHOUSE_WAREHOUSE_URL set, url, "
+        "init and psql act on that server and start/stop do nothing.",
+    )
+    wh.add_argument("action", choices=["start", "stop", "status", "url", "init", "psql"])
+    wh.add_argument("psql_args", nargs=argparse.REMAINDER, help="extra arguments for psql")
+    wh.set_defaults(func=cmd_warehouse)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings()
+        return int(args.func(args, settings))
+    except KeyboardInterrupt:
+        return 130
+    except Exception as err:  # one clear line, never a traceback or a secret
+        if os.environ.get("MEVHOUSE_DEBUG"):
+            raise
+        known = (ConfigError, *_known_errors())
+        message = str(err) if isinstance(err, known) else f"{type(err).__name__}: {err}"
+        urls = (os.environ.get("MEVHOUSE_WAREHOUSE_URL"), os.environ.get("SOLANA_RPC_URL"))
+        print(f"mevhouse: error: {redact_text(message, *urls)}", file=sys.stderr)
+        return 2
+
+
+def _known_errors() -> tuple[type[Exception], ...]:
+    from ingestion.rpc import RpcError
+    from orchestration.warehouse.embedded import EmbeddedError
+
+    return (RpcError, EmbeddedError, ValueError)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

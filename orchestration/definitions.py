@@ -1,0 +1,31 @@
+"""The one Dagster code location: every asset, check, job and sensor of mevhouse."""
+
+import dagster as dg
+from dagster_dlt import DagsterDltResource
+
+from orchestration.assets.dbt import dbt_models, dbt_resource
+from orchestration.assets.raw_solana import raw_solana_assets
+from orchestration.checks.raw_quality import raw_quality_checks
+from orchestration.jobs import epoch_job
+from orchestration.resources import SolanaRpcResource, WarehouseResource
+from orchestration.sensors import closed_epochs_sensor
+
+
+def build_definitions() -> dg.Definitions:
+    """Every asset, check, job, sensor and resource of mevhouse."""
+    return dg.Definitions(
+        assets=[raw_solana_assets(), dbt_models()],
+        asset_checks=raw_quality_checks(),
+        jobs=[epoch_job],
+        sensors=[closed_epochs_sensor],
+        resources={
+            "dlt": DagsterDltResource(),
+            "dbt": dbt_resource(),
+            "warehouse": WarehouseResource(),
+            "solana_rpc": SolanaRpcResource(),
+        },
+    )
+
+
+# Built when Dagster loads the location, not at import: dbt may need a parse first.
+defs = dg.definitions(build_definitions)

@@ -1,0 +1,44 @@
+"""Dagster's own storage lives in the warehouse (schema `dagster`), under DAGSTER_HOME."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+
+DAGSTER_SCHEMA = "dagster"
+URL_VARIABLE = "MEVHOUSE_DAGSTER_PG_URL"
+
+DAGSTER_YAML = f"""\
+# Written by mevhouse: Dagster's runs, events and schedules in the warehouse's `dagster` schema.
+storage:
+  postgres:
+    postgres_url:
+      env: {URL_VARIABLE}
+concurrency:
+  pools:
+    # dlt pipelines keep local state that two runs must not share.
+    default_limit: 1
+telemetry:
+  enabled: false
+"""
+
+
+def dagster_storage_url(warehouse_url: str) -> str:
+    """The warehouse URL with Dagster's tables kept to their own schema."""
+    parts = urlsplit(warehouse_url)
+    query = "&".join(q for q in (parts.query, f"options=-csearch_path%3D{DAGSTER_SCHEMA}") if q)
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
+
+
+def prepare_dagster_home(home: Path, warehouse_url: str) -> Path:
+    """Write dagster.yaml, create the schema, and point this process (and children) at it."""
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "dagster.yaml").write_text(DAGSTER_YAML)
+    with psycopg.connect(warehouse_url, autocommit=True) as conn:
+        conn.execute(f"create schema if not exists {DAGSTER_SCHEMA}")
+    os.environ["DAGSTER_HOME"] = str(home)
+    os.environ[URL_VARIABLE] = dagster_storage_url(warehouse_url)
+    return home

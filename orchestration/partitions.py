@@ -1,0 +1,5 @@
+"""Epoch partitions: added as epochs close (by the epoch sensor, or by `mevhouse run`)."""
+
+import dagster as dg
+
+epoch_partitions = dg.DynamicPartitionsDefinition(name="epochs")

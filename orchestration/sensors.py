@@ -1,0 +1,30 @@
+"""Register epochs as partitions when they close, and request their runs."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from ingestion.solana import closed_epochs
+from orchestration.partitions import epoch_partitions
+from orchestration.resources import SolanaRpcResource
+from orchestration.settings import load_settings, parse_epochs
+
+
+@dg.sensor(
+    name="closed_epochs_sensor",
+    minimum_interval_seconds=300,
+    default_status=dg.DefaultSensorStatus.STOPPED,
+    job_name="epoch_job",
+    description="Adds each newly closed epoch as a partition and materialises it.",
+)
+def closed_epochs_sensor(
+    context: dg.SensorEvaluationContext, solana_rpc: SolanaRpcResource
+) -> dg.SensorResult:
+    _, current = closed_epochs(solana_rpc.config())
+    wanted = parse_epochs(load_settings().epochs, list(range(current)))
+    known = set(context.instance.get_dynamic_partitions(epoch_partitions.name))
+    new = [str(e) for e in wanted if str(e) not in known]
+    return dg.SensorResult(
+        run_requests=[dg.RunRequest(run_key=f"epoch-{key}", partition_key=key) for key in new],
+        dynamic_partitions_requests=[epoch_partitions.build_add_request(new)] if new else [],
+    )
