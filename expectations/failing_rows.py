@@ -15,7 +15,15 @@ from psycopg import sql
 
 # Arguments that change which rows fail; anything else GX accepts here is rejected below so
 # that a suite can never quarantine different rows from those GX counted.
-_IGNORED_KWARGS = {"result_format", "catch_exceptions", "meta", "notes", "description", "id"}
+_IGNORED_KWARGS = {
+    "result_format",
+    "catch_exceptions",
+    "meta",
+    "notes",
+    "description",
+    "id",
+    "batch_id",
+}
 _DEFAULT_KWARGS: dict[str, Any] = {
     "mostly": 1,
     "row_condition": None,

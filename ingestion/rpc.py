@@ -7,6 +7,7 @@ parsed with solders' typed response classes, so simnet and mainnet are spoken to
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import random
 from collections.abc import Awaitable, Callable
@@ -15,6 +16,7 @@ from typing import Any, TypeVar
 import httpx2
 from solana.exceptions import SolanaRpcException
 from solana.rpc.async_http_provider import AsyncHTTPProvider
+from solders.errors import SerdeJSONError
 from solders.rpc.responses import RPCError
 
 from orchestration.settings import redact_text, redact_url
@@ -121,10 +123,12 @@ class SolanaRpc:
             raise RpcError(redact_text(f"{what}: {err}", self.url)) from None
         try:
             parsed = parser.from_json(raw)  # type: ignore[attr-defined]
-        except (ValueError, TypeError) as err:
+        except (ValueError, TypeError, SerdeJSONError) as err:
             raise _Retryable(f"invalid response body ({str(err)[:80]})") from None
         if isinstance(parsed, RPCError.__args__):  # type: ignore[attr-defined]
-            code, message = parsed.code, parsed.message
+            # solders maps errors to per-code classes without the code: read it from the body.
+            error = json.loads(raw).get("error", {})
+            code, message = error.get("code"), error.get("message", "")
             if code in SKIPPED_SLOT_CODES:
                 raise SlotSkipped(f"{what}: {message}")
             if code in RETRYABLE_RPC_CODES:

@@ -27,10 +27,11 @@ telemetry:
 
 
 def dagster_storage_url(warehouse_url: str) -> str:
-    """The warehouse URL with Dagster's tables kept to their own schema."""
+    """The warehouse URL for SQLAlchemy, with Dagster's tables kept to their own schema."""
     parts = urlsplit(warehouse_url)
     query = "&".join(q for q in (parts.query, f"options=-csearch_path%3D{DAGSTER_SCHEMA}") if q)
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
+    # SQLAlchemy 2.1 maps postgresql:// to psycopg 3; dagster-postgres needs psycopg2.
+    return urlunsplit(("postgresql+psycopg2", parts.netloc, parts.path, query, ""))
 
 
 def prepare_dagster_home(home: Path, warehouse_url: str) -> Path:

@@ -1,7 +1,5 @@
 """Register epochs as partitions when they close, and request their runs."""
 
-from __future__ import annotations
-
 import dagster as dg
 
 from ingestion.solana import closed_epochs

@@ -98,7 +98,7 @@ def parse_epochs(spec: str | None, closed: list[int]) -> list[int]:
     return sorted(chosen)
 
 
-_SECRET_QUERY = re.compile(r"(?i)((?:api[-_]?key|token|key|secret|password)=)[^&]+")
+_SECRET_QUERY = re.compile(r"(?i)((?:api[-_]?key|token|key|secret|password)=)([^&]+)")
 
 
 def redact_url(url: str) -> str:
@@ -118,15 +118,20 @@ def redact_url(url: str) -> str:
     return urlunsplit((parts.scheme, netloc, path, query, ""))
 
 
+def _secrets(url: str) -> list[str]:
+    parts = urlsplit(url)
+    found = [parts.password or ""]
+    found += [m.group(2) for m in _SECRET_QUERY.finditer(parts.query)]
+    found += re.findall(r"[A-Za-z0-9_-]{20,}", parts.path)
+    return [s for s in found if len(s) >= 4]
+
+
 def redact_text(text: str, *urls: str | None) -> str:
-    """Replace every given URL (and its credential parts) in free text by its redacted form."""
+    """Replace every given URL, and any credential taken from it, in free text."""
     for url in urls:
         if not url:
             continue
         text = text.replace(url, redact_url(url))
-        parts = urlsplit(url)
-        secrets = [parts.password, *re.findall(r"[A-Za-z0-9_-]{20,}", parts.path + parts.query)]
-        for secret in secrets:
-            if secret:
-                text = text.replace(secret, "***")
+        for secret in _secrets(url):
+            text = text.replace(secret, "***")
     return text

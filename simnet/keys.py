@@ -27,4 +27,3 @@ def address(seed: int, label: str) -> str:
 def hash_b58(seed: int, label: str) -> str:
     """Return a base58 32-byte hash for a label (blockhashes, the genesis hash)."""
     return str(Hash(digest(seed, "hash", label)))
-

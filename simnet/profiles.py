@@ -65,5 +65,7 @@ def get_profile(name: str = "demo", seed: int = 0, **overrides: Any) -> Profile:
     try:
         base = PROFILES[name]
     except KeyError:
-        raise ValueError(f"unknown simnet profile {name!r}; choose from {sorted(PROFILES)}") from None
+        raise ValueError(
+            f"unknown simnet profile {name!r}; choose from {sorted(PROFILES)}"
+        ) from None
     return dataclasses.replace(base, seed=seed, **overrides)

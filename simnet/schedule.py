@@ -63,9 +63,7 @@ class EpochProduction:
         return int(self.produced_cumulative[i]) if i >= 0 else 0
 
 
-def leader_schedule(
-    profile: Profile, population: Population, epoch: int
-) -> npt.NDArray[np.int32]:
+def leader_schedule(profile: Profile, population: Population, epoch: int) -> npt.NDArray[np.int32]:
     """Return the leader of every slot in an epoch, drawn per window by stake."""
     # Like Solana, an epoch's schedule uses the stakes of the epoch before (epoch 0 uses its own).
     stakes = population.stakes(max(epoch - 1, 0)).astype(np.float64)
@@ -76,7 +74,7 @@ def leader_schedule(
 
 
 def epoch_production(profile: Profile, population: Population, epoch: int) -> EpochProduction:
-    """Decide which slots of an epoch got a block: a per-slot hash against the leader's skip odds."""
+    """Decide which slots got a block: a per-slot hash against the leader's skip odds."""
     first = epoch * profile.slots_per_epoch
     leaders = leader_schedule(profile, population, epoch)
     slots = np.arange(first, first + profile.slots_per_epoch, dtype=np.int64)

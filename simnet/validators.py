@@ -98,7 +98,9 @@ def _draw(p: Profile) -> tuple[Validator, ...]:
     last_epoch = p.frozen_epoch + p.horizon_epochs
     first = [0] * p.validator_count
     for epoch in range(1, last_epoch + 1):
-        first += [epoch] * int(rng(p.seed, "joiners", epoch).poisson(p.join_rate * p.validator_count))
+        first += [epoch] * int(
+            rng(p.seed, "joiners", epoch).poisson(p.join_rate * p.validator_count)
+        )
     n = len(first)
     first_arr = np.array(first)
 
@@ -118,7 +120,11 @@ def _draw(p: Profile) -> tuple[Validator, ...]:
     change_to = g.choice(np.array([0, 5, 7, 10]), n)
     g = rng(p.seed, "rugs")
     rugs = (g.random(n) < p.rug_share / 0.9) & (base <= 10)
-    rug_a, rug_b, rug_twice = g.integers(1, last_epoch, n), g.integers(1, last_epoch, n), g.random(n)
+    rug_a, rug_b, rug_twice = (
+        g.integers(1, last_epoch, n),
+        g.integers(1, last_epoch, n),
+        g.random(n),
+    )
 
     g = rng(p.seed, "skip")
     # Most leaders skip 0-5% of slots; a tail of unreliable ones skips far more.
@@ -135,7 +141,9 @@ def _draw(p: Profile) -> tuple[Validator, ...]:
 
     out = []
     for i in range(n):
-        rug_epochs = sorted({int(rug_a[i]), int(rug_b[i])} if rug_twice[i] < 0.3 else {int(rug_a[i])})
+        rug_epochs = sorted(
+            {int(rug_a[i]), int(rug_b[i])} if rug_twice[i] < 0.3 else {int(rug_a[i])}
+        )
         down_slot = int(max(down_at[i], 1)) if down[i] else None
         if exits[i]:
             exit_slot = int(exit_at[i]) * p.slots_per_epoch

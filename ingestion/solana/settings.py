@@ -4,37 +4,43 @@ from __future__ import annotations
 
 from typing import Any
 
-BIGINT: dict[str, Any] = {"data_type": "bigint", "nullable": False}
-NULLABLE_BIGINT: dict[str, Any] = {"data_type": "bigint", "nullable": True}
-TEXT: dict[str, Any] = {"data_type": "text", "nullable": False}
-BOOL: dict[str, Any] = {"data_type": "bool", "nullable": False}
 
-EPOCH_COLUMNS = {
-    "epoch": BIGINT,
-    "first_slot": BIGINT,
-    "last_slot": BIGINT,
-    "slots_in_epoch": BIGINT,
-}
+def _columns(types: dict[str, str], nullable: tuple[str, ...] = ()) -> dict[str, dict[str, Any]]:
+    # A fresh dict per column: dlt writes into the hints it is given.
+    return {
+        name: {"data_type": data_type, "nullable": name in nullable}
+        for name, data_type in types.items()
+    }
 
-VOTE_ACCOUNT_COLUMNS = {
-    "epoch": BIGINT,
-    "vote_pubkey": TEXT,
-    "node_pubkey": TEXT,
-    "activated_stake": BIGINT,
-    "commission": BIGINT,
-    "epoch_vote_account": BOOL,
-    "delinquent": BOOL,
-    "last_vote": BIGINT,
-    "root_slot": NULLABLE_BIGINT,
-    "credits": NULLABLE_BIGINT,
-    "observed_epoch": BIGINT,
-}
 
-BLOCK_PRODUCTION_COLUMNS = {
-    "epoch": BIGINT,
-    "identity": TEXT,
-    "leader_slots": BIGINT,
-    "blocks_produced": BIGINT,
-    "first_slot": BIGINT,
-    "last_slot": BIGINT,
-}
+EPOCH_COLUMNS = _columns(
+    {"epoch": "bigint", "first_slot": "bigint", "last_slot": "bigint", "slots_in_epoch": "bigint"}
+)
+
+VOTE_ACCOUNT_COLUMNS = _columns(
+    {
+        "epoch": "bigint",
+        "vote_pubkey": "text",
+        "node_pubkey": "text",
+        "activated_stake": "bigint",
+        "commission": "bigint",
+        "epoch_vote_account": "bool",
+        "delinquent": "bool",
+        "last_vote": "bigint",
+        "root_slot": "bigint",
+        "credits": "bigint",
+        "observed_epoch": "bigint",
+    },
+    nullable=("root_slot", "credits"),
+)
+
+BLOCK_PRODUCTION_COLUMNS = _columns(
+    {
+        "epoch": "bigint",
+        "identity": "text",
+        "leader_slots": "bigint",
+        "blocks_produced": "bigint",
+        "first_slot": "bigint",
+        "last_slot": "bigint",
+    }
+)

@@ -1,7 +1,5 @@
 """dbt models as Dagster assets: staging, intermediate and marts, built per epoch partition."""
 
-from __future__ import annotations
-
 import json
 import os
 import subprocess
@@ -53,10 +51,9 @@ def dbt_project() -> DbtProject:
     sources = [p for p in DBT_DIR.rglob("*") if p.suffix in {".sql", ".yml", ".csv", ".md"}]
     newest = max((p.stat().st_mtime for p in sources if "target" not in p.parts), default=0)
     if not manifest.exists() or manifest.stat().st_mtime < newest:
-        dbt = Path(sys.executable).with_name("dbt")
         subprocess.run(
             [
-                str(dbt),
+                dbt_executable(),
                 "parse",
                 "--quiet",
                 "--project-dir",
@@ -94,5 +91,10 @@ def dbt_models() -> dg.AssetsDefinition:
     return build
 
 
+def dbt_executable() -> str:
+    """dbt from this interpreter's environment, which need not be on PATH."""
+    return str(Path(sys.executable).with_name("dbt"))
+
+
 def dbt_resource() -> DbtCliResource:
-    return DbtCliResource(project_dir=dbt_project())
+    return DbtCliResource(project_dir=dbt_project(), dbt_executable=dbt_executable())

@@ -1,7 +1,5 @@
 """Raw Solana epoch data, loaded by dlt into `raw_solana`, one epoch partition at a time."""
 
-from __future__ import annotations
-
 from collections.abc import Iterator
 from functools import cache
 from typing import Any
@@ -15,6 +13,7 @@ from ingestion.solana import RpcConfig, make_source
 from orchestration.partitions import epoch_partitions
 from orchestration.resources import SolanaRpcResource, WarehouseResource
 from orchestration.settings import load_settings
+from orchestration.warehouse import dlt_credentials
 
 DATASET = "raw_solana"
 
@@ -33,7 +32,7 @@ class RawTranslator(DagsterDltTranslator):
 
 def pipeline(url: str | None = None) -> dlt.Pipeline:
     """The dlt pipeline; without a URL (at definition time) it only names the destination."""
-    destination = dlt.destinations.postgres(credentials=url) if url else "postgres"
+    destination = dlt.destinations.postgres(credentials=dlt_credentials(url)) if url else "postgres"
     return dlt.pipeline(
         pipeline_name=DATASET,
         destination=destination,

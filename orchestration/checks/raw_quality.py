@@ -1,7 +1,5 @@
 """Great Expectations suites as blocking asset checks on the raw tables that dlt loads."""
 
-from __future__ import annotations
-
 import dagster as dg
 
 from expectations.runner import run_suite
@@ -32,7 +30,7 @@ def gx_check(table: str) -> dg.AssetChecksDefinition:
     )
     def check(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource):  # type: ignore[no-untyped-def]
         result = run_suite(
-            warehouse.url(), table, epochs=[int(context.partition_key)], run_id=context.run_id
+            warehouse.url(), table, epochs=[int(context.partition_key)], run_id=context.run.run_id
         )
         failures = {
             f"{f.expectation}({f.column or ''})": f.unexpected_count for f in result.failures

@@ -66,3 +66,12 @@ def libpq_env(url: str) -> dict[str, str]:
         "MEVHOUSE_PG_PASSWORD": unquote(parts.password or ""),
         "MEVHOUSE_PG_DBNAME": parts.path.lstrip("/") or "postgres",
     }
+
+
+def dlt_credentials(url: str) -> str:
+    """dlt rejects `user@host` without a password: it needs the explicit `user:@host` form."""
+    parts = urlsplit(url)
+    if parts.password is None and parts.username:
+        userinfo, host = parts.netloc.rsplit("@", 1)
+        return url.replace(f"{parts.netloc}", f"{userinfo}:@{host}", 1)
+    return url

@@ -41,7 +41,9 @@ def get_vote_accounts(cluster: Cluster, raw: Any) -> dict[str, Any]:
             "rootSlot": state.root_slot,
             "votePubkey": v.vote_account,
         }
-        if not is_delinquent(state.last_vote, slot, DELINQUENT_SLOT_DISTANCE if distance is None else distance):
+        if not is_delinquent(
+            state.last_vote, slot, DELINQUENT_SLOT_DISTANCE if distance is None else distance
+        ):
             current.append(info)
         elif keep_unstaked or state.activated_stake > 0:
             delinquent.append(info)

@@ -1,0 +1,312 @@
+"""Run a raw table's GX suite once, quarantine the failing rows and report what failed."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+import warnings
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import psycopg
+from psycopg import sql
+
+from expectations.failing_rows import columns_of, failing_rows
+from expectations.quarantine import clear_run, ensure_table, insert_failing, sample_keys
+from expectations.raw_solana import SUITES as RAW_SOLANA_SUITES
+from expectations.suite import SuiteSpec
+from expectations.warehouse_url import WarehouseUrl, parse_warehouse_url
+
+if TYPE_CHECKING:
+    from great_expectations.core import ExpectationSuiteValidationResult
+    from great_expectations.expectations import Expectation
+
+log = logging.getLogger(__name__)
+
+SUITES: dict[str, SuiteSpec] = {**RAW_SOLANA_SUITES}
+
+_SUMMARY_SAMPLES = 5
+
+
+class ExpectationsError(RuntimeError):
+    """A suite could not be run; the message says why and what to do."""
+
+
+class WarehouseConnectionError(ExpectationsError):
+    pass
+
+
+class TableNotFoundError(ExpectationsError):
+    pass
+
+
+class SuiteExecutionError(ExpectationsError):
+    pass
+
+
+@dataclass(frozen=True)
+class ExpectationFailure:
+    expectation: str
+    column: str | None
+    unexpected_count: int
+    sample_keys: list[dict[str, Any]]
+
+    def describe(self, table: str) -> str:
+        samples = "; ".join(
+            " ".join(f"{k}={v}" for k, v in key.items())
+            for key in self.sample_keys[:_SUMMARY_SAMPLES]
+        )
+        more = len(self.sample_keys) - _SUMMARY_SAMPLES
+        if more > 0:
+            samples += f"; +{more} more sampled"
+        column = f"({self.column})" if self.column else ""
+        return (
+            f"{table} {self.expectation}{column}: {self.unexpected_count} row(s) failed,"
+            f" e.g. {samples or 'no sample'}"
+        )
+
+
+@dataclass(frozen=True)
+class SuiteResult:
+    table: str
+    success: bool
+    evaluated: int
+    rows_checked: int
+    failures: list[ExpectationFailure]
+    quarantined_rows: int
+    run_id: str = field(default="")
+
+    def summary(self) -> str:
+        """One line for the suite, then one line per failed expectation."""
+        verdict = "passed" if self.success else f"failed {len(self.failures)} of"
+        head = f"{self.table}: {verdict} {self.evaluated} expectations on {self.rows_checked} rows"
+        if self.quarantined_rows:
+            head += f"; {self.quarantined_rows} row(s) copied to quarantine (run_id={self.run_id})"
+        return "\n".join([head, *(f.describe(self.table) for f in self.failures)])
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    expectation: str
+    kwargs: dict[str, Any]
+    success: bool
+    unexpected_count: int
+    element_count: int | None
+
+
+def run_suite(
+    warehouse_url: str,
+    table: str,
+    *,
+    epochs: Sequence[int] | None = None,
+    run_id: str | None = None,
+) -> SuiteResult:
+    """Validate `table` (all rows, or only `epochs`) and quarantine the rows that fail.
+
+    Quarantined rows are tagged with `run_id`; running the same check again with the same
+    run_id and epochs replaces them instead of adding copies. The raw table is never changed.
+    """
+    if table not in SUITES:
+        raise ValueError(f"no GX suite for {table!r}; known tables: {', '.join(sorted(SUITES))}")
+    spec = SUITES[table]
+    url = parse_warehouse_url(warehouse_url)
+    scope_epochs = sorted({_as_epoch(e) for e in epochs}) if epochs is not None else None
+    run_id = run_id or f"adhoc-{uuid.uuid4().hex[:12]}"
+
+    with _connect(url) as conn:
+        present = _table_columns(conn, spec)
+        with _quiet_gx():
+            expectations = spec.expectations()
+        _check_columns(spec, present, expectations)
+        batch_query = sql.SQL("select * from {} as t where {}").format(
+            sql.Identifier(spec.schema_name, spec.table_name), _literal_scope(spec, scope_epochs)
+        )
+        outcomes = _validate(url, spec, expectations, batch_query.as_string(conn))
+        failures, quarantined = _quarantine(conn, spec, outcomes, run_id, scope_epochs)
+
+    counts = [o.element_count for o in outcomes if o.element_count is not None]
+    return SuiteResult(
+        table=spec.table,
+        success=all(o.success for o in outcomes),
+        evaluated=len(outcomes),
+        rows_checked=max(counts, default=0),
+        failures=failures,
+        quarantined_rows=quarantined,
+        run_id=run_id,
+    )
+
+
+def _as_epoch(value: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"epochs must be integers, got {value!r}")
+    return value
+
+
+def _literal_scope(spec: SuiteSpec, epochs: list[int] | None) -> sql.Composable:
+    # GX takes its batch as query text, so the epochs are inlined here as quoted literals.
+    if epochs is None:
+        return sql.SQL("true")
+    if not epochs:
+        return sql.SQL("false")
+    return sql.SQL("t.{} in ({})").format(
+        sql.Identifier(spec.partition_column), sql.SQL(", ").join(map(sql.Literal, epochs))
+    )
+
+
+def _bound_scope(spec: SuiteSpec, epochs: list[int] | None) -> sql.Composable:
+    if epochs is None:
+        return sql.SQL("true")
+    return sql.SQL("t.{} = any(%(epochs)s)").format(sql.Identifier(spec.partition_column))
+
+
+@contextmanager
+def _connect(url: WarehouseUrl) -> Iterator[psycopg.Connection[Any]]:
+    try:
+        conn = psycopg.connect(
+            url.libpq, autocommit=True, connect_timeout=10, application_name="mevhouse-gx"
+        )
+    except psycopg.OperationalError as exc:
+        reason = url.scrub(str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc))
+        raise WarehouseConnectionError(
+            f"cannot connect to the warehouse at {url.redacted}: {reason}"
+        ) from None
+    with conn:
+        yield conn
+
+
+def _table_columns(conn: psycopg.Connection[Any], spec: SuiteSpec) -> set[str]:
+    present = {
+        name
+        for (name,) in conn.execute(
+            "select column_name from information_schema.columns"
+            " where table_schema = %s and table_name = %s",
+            (spec.schema_name, spec.table_name),
+        )
+    }
+    if not present:
+        raise TableNotFoundError(
+            f"{spec.table} does not exist in the warehouse: run the {spec.schema_name} loader"
+            " first (it creates the table), then run this check again"
+        )
+    return present
+
+
+def _check_columns(spec: SuiteSpec, present: set[str], expectations: list[Expectation]) -> None:
+    needed = {spec.partition_column, *spec.primary_key}
+    for expectation in expectations:
+        needed.update(columns_of(expectation.configuration.kwargs))
+    missing = sorted(needed - present)
+    if missing:
+        raise SuiteExecutionError(
+            f"{spec.table} lacks column(s) {', '.join(missing)} that its suite checks:"
+            " the loader's schema and expectations/ disagree"
+        )
+
+
+@contextmanager
+def _quiet_gx() -> Iterator[None]:
+    with warnings.catch_warnings():
+        for category in (DeprecationWarning, PendingDeprecationWarning, FutureWarning):
+            warnings.simplefilter("ignore", category)
+        yield
+
+
+def _validate(
+    url: WarehouseUrl, spec: SuiteSpec, expectations: list[Expectation], batch_query: str
+) -> list[_Outcome]:
+    with _quiet_gx():
+        import great_expectations as gx
+        from great_expectations.data_context.types.base import ProgressBarsConfig
+
+        context = gx.get_context(mode="ephemeral")
+        context.variables.progress_bars = ProgressBarsConfig(globally=False)
+        source = context.data_sources.add_postgres(
+            name="warehouse", connection_string=url.sqlalchemy
+        )
+        try:
+            asset = source.add_query_asset(name=spec.table, query=batch_query)
+            batch = asset.add_batch_definition_whole_table("rows").get_batch()
+            suite = gx.ExpectationSuite(name=spec.table, expectations=expectations)
+            result: ExpectationSuiteValidationResult = batch.validate(suite, result_format="BASIC")
+        except Exception as exc:
+            raise SuiteExecutionError(
+                f"GX could not validate {spec.table}: {type(exc).__name__}: {url.scrub(str(exc))}"
+            ) from None
+        finally:
+            source.get_engine().dispose()
+
+    outcomes = []
+    for item in result.results:
+        config = item.expectation_config
+        assert config is not None
+        info = item.exception_info or {}
+        if info.get("raised_exception"):
+            raise SuiteExecutionError(
+                f"{spec.table} {config.type}({', '.join(columns_of(config.kwargs))}) raised in"
+                f" GX: {url.scrub(str(info.get('exception_message')))}"
+            )
+        details = item.result or {}
+        outcomes.append(
+            _Outcome(
+                expectation=config.type,
+                kwargs=dict(config.kwargs),
+                success=bool(item.success),
+                unexpected_count=int(details.get("unexpected_count") or 0),
+                element_count=details.get("element_count"),
+            )
+        )
+    return outcomes
+
+
+def _quarantine(
+    conn: psycopg.Connection[Any],
+    spec: SuiteSpec,
+    outcomes: list[_Outcome],
+    run_id: str,
+    epochs: list[int] | None,
+) -> tuple[list[ExpectationFailure], int]:
+    table = sql.Identifier(spec.schema_name, spec.table_name)
+    scope = _bound_scope(spec, epochs)
+    params: dict[str, Any] = {} if epochs is None else {"epochs": epochs}
+    failures: list[ExpectationFailure] = []
+    quarantined = 0
+    with conn.transaction():
+        ensure_table(conn, spec)
+        clear_run(conn, spec, run_id, epochs)
+        for outcome in outcomes:
+            if outcome.success:
+                continue
+            columns = columns_of(outcome.kwargs)
+            column = ",".join(columns) or None
+            rows = failing_rows(outcome.expectation, outcome.kwargs, table, scope)
+            copied = insert_failing(
+                conn,
+                spec,
+                rows,
+                params,
+                expectation=outcome.expectation,
+                column_name=column,
+                run_id=run_id,
+            )
+            if copied != outcome.unexpected_count:
+                log.warning(
+                    "%s %s(%s): GX counted %d failing rows, quarantine copied %d",
+                    spec.table,
+                    outcome.expectation,
+                    column,
+                    outcome.unexpected_count,
+                    copied,
+                )
+            quarantined += copied
+            failures.append(
+                ExpectationFailure(
+                    expectation=outcome.expectation,
+                    column=column,
+                    unexpected_count=outcome.unexpected_count,
+                    sample_keys=sample_keys(conn, spec, rows, params),
+                )
+            )
+    failures.sort(key=lambda f: (f.column or "", f.expectation))
+    return failures, quarantined

@@ -1,0 +1,142 @@
+"""HTTP front of simnet: JSON-RPC on POST /, truth routes and /health, in a daemon thread."""
+
+from __future__ import annotations
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from simnet.cluster import Cluster
+from simnet.profiles import get_profile
+from simnet.rpc import Dispatcher
+from simnet.truth import epoch_truth, validators_truth
+
+
+class _Handler(BaseHTTPRequestHandler):
+    """One connection; keep-alive because every response carries a Content-Length."""
+
+    protocol_version = "HTTP/1.1"
+    server_version = "simnet/0.1"
+    dispatcher: Dispatcher  # set on the per-server subclass
+
+    def log_message(self, format: str, *args: Any) -> None:
+        # Request lines on stderr would drown test and pipeline output.
+        return
+
+    def _send(self, status: int, body: bytes, content_type: str = "application/json") -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _send_json(self, status: int, value: Any) -> None:
+        self._send(status, json.dumps(value, separators=(",", ":")).encode())
+
+    def do_POST(self) -> None:
+        """Answer a JSON-RPC request or batch on /."""
+        if urlsplit(self.path).path != "/":
+            self._send_json(404, {"error": f"no route {self.path}"})
+            return
+        length_header = self.headers.get("Content-Length")
+        if length_header is None or not length_header.isdigit():
+            self.close_connection = True
+            self._send(411, b"Content-Length required", "text/plain")
+            return
+        length = int(length_header)
+        if length > self.dispatcher.cluster.profile.max_request_bytes:
+            # Like agave, refuse oversized bodies without reading them, then drop the connection.
+            self.close_connection = True
+            self._send(413, b"Payload Too Large", "text/plain")
+            return
+        answer = self.dispatcher.handle(self.rfile.read(length))
+        self._send(200, answer or b"")
+
+    def do_GET(self) -> None:
+        """Serve /health and the truth routes."""
+        url = urlsplit(self.path)
+        cluster = self.dispatcher.cluster
+        if url.path == "/health":
+            self._send(200, b"ok", "text/plain")
+        elif url.path == "/simnet/truth/validators":
+            self._send_json(200, validators_truth(cluster))
+        elif url.path == "/simnet/truth/epochs":
+            values = parse_qs(url.query).get("epoch", [])
+            if len(values) != 1 or not values[0].isdigit():
+                self._send_json(400, {"error": "give one ?epoch=N"})
+                return
+            try:
+                self._send_json(200, epoch_truth(cluster, int(values[0])))
+            except LookupError as exc:
+                self._send_json(404, {"error": str(exc)})
+        else:
+            self._send_json(404, {"error": f"no route {url.path}"})
+
+
+class SimnetHandle:
+    """A running simnet server; stop() it or use it as a context manager."""
+
+    def __init__(self, server: ThreadingHTTPServer, cluster: Cluster) -> None:
+        self.server = server
+        self.cluster = cluster
+        host, port = server.server_address[:2]
+        self.url = f"http://{host!s}:{port}"
+        # A short poll interval keeps stop() quick; the default 0.5 s adds up across test servers.
+        self._thread = threading.Thread(
+            target=server.serve_forever, args=(0.05,), name="simnet", daemon=True
+        )
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop serving and close the listening socket."""
+        self.server.shutdown()
+        self.server.server_close()
+        self._thread.join()
+
+    def __enter__(self) -> SimnetHandle:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def make_server(
+    profile: str = "demo", seed: int = 0, host: str = "127.0.0.1", port: int = 0, **overrides: Any
+) -> tuple[ThreadingHTTPServer, Cluster]:
+    """Build (without starting) the HTTP server for a profile, seed and profile overrides."""
+    cluster = Cluster(get_profile(profile, seed, **overrides))
+    handler = type("SimnetHandler", (_Handler,), {"dispatcher": Dispatcher(cluster)})
+    server = ThreadingHTTPServer((host, port), handler)
+    server.daemon_threads = True
+    return server, cluster
+
+
+def start_simnet(
+    profile: str = "demo", seed: int = 0, host: str = "127.0.0.1", port: int = 0, **overrides: Any
+) -> SimnetHandle:
+    """Start simnet in a daemon thread (port 0 picks a free one) and return its handle."""
+    return SimnetHandle(*make_server(profile, seed, host, port, **overrides))
+
+
+def serve_forever(
+    profile: str = "demo",
+    seed: int = 0,
+    host: str = "127.0.0.1",
+    port: int = 8899,
+    **overrides: Any,
+) -> None:
+    """Serve simnet in the foreground until interrupted, after printing its URL."""
+    server, cluster = make_server(profile, seed, host, port, **overrides)
+    bound_host, bound_port = server.server_address[:2]
+    print(
+        f"simnet {cluster.profile.name} (seed {seed}) listening on http://{bound_host!s}:{bound_port}",
+        flush=True,
+    )
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()

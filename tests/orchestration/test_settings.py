@@ -1,0 +1,54 @@
+import pytest
+
+from orchestration.settings import ConfigError, load_settings, parse_epochs, redact_text, redact_url
+
+
+def test_parse_epochs_defaults_to_last_three_closed():
+    assert parse_epochs(None, list(range(10))) == [7, 8, 9]
+
+
+@pytest.mark.parametrize(
+    ("spec", "expected"),
+    [
+        ("last:1", [9]),
+        ("4", [4]),
+        ("2-4", [2, 3, 4]),
+        ("1,3, 5", [1, 3, 5]),
+        ("last:2,0", [0, 8, 9]),
+    ],
+)
+def test_parse_epochs_forms(spec, expected):
+    assert parse_epochs(spec, list(range(10))) == expected
+
+
+def test_parse_epochs_rejects_open_and_garbage():
+    with pytest.raises(ConfigError, match=r"not closed yet.*latest closed: 9"):
+        parse_epochs("9-11", list(range(10)))
+    with pytest.raises(ConfigError, match="not understood"):
+        parse_epochs("yesterday", list(range(10)))
+
+
+@pytest.mark.parametrize(
+    ("url", "secret"),
+    [
+        ("postgresql://loader:hunter2hunter2@db:5432/w", "hunter2hunter2"),
+        ("https://mainnet.helius-rpc.com/?api-key=0123456789abcdef", "0123456789abcdef"),
+        (
+            "https://solana-mainnet.g.alchemy.com/v2/AbCdEfGhIjKlMnOpQrStUvWx",
+            "AbCdEfGhIjKlMnOpQrStUvWx",
+        ),
+    ],
+)
+def test_redaction_hides_secrets_but_keeps_the_host(url, secret):
+    safe = redact_url(url)
+    assert secret not in safe
+    assert (url.split("//")[1].split("/")[0].split("@")[-1].split("?")[0]) in safe
+    assert secret not in redact_text(f"failed to reach {url} (and again {secret})", url)
+
+
+def test_settings_validate_numbers(monkeypatch):
+    monkeypatch.setenv("MEVHOUSE_RPC_MAX_RPS", "fast")
+    with pytest.raises(ConfigError, match="MEVHOUSE_RPC_MAX_RPS"):
+        load_settings()
+    monkeypatch.setenv("MEVHOUSE_RPC_MAX_RPS", "2.5")
+    assert load_settings().rpc_max_rps == 2.5
