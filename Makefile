@@ -25,7 +25,8 @@ lint: $(STAMP)
 	$(BIN)/ruff check orchestration ingestion simnet expectations tests bench
 	$(BIN)/ruff format --check orchestration ingestion simnet expectations tests bench
 	$(BIN)/mypy
-	cd dbt_project && ../$(BIN)/sqlfluff lint models
+	# sqlfluff's dbt templater compiles models, which needs a reachable warehouse.
+	eval "$$($(BIN)/mevhouse warehouse env)" && cd dbt_project && ../$(BIN)/sqlfluff lint models
 
 ui: $(STAMP)
 	$(BIN)/mevhouse ui

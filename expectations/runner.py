@@ -235,6 +235,8 @@ def _validate(
                 f"GX could not validate {spec.table}: {type(exc).__name__}: {url.scrub(str(exc))}"
             ) from None
         finally:
+            # The data source and its execution engine each pool their own connections.
+            source.get_execution_engine().close()
             source.get_engine().dispose()
 
     outcomes = []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
 import signal
 import subprocess
 import sys
@@ -55,7 +56,7 @@ def cmd_simnet_serve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_warehouse(args: argparse.Namespace, settings: Settings) -> int:
-    from orchestration.warehouse import embedded, init_warehouse, warehouse_url
+    from orchestration.warehouse import embedded, init_warehouse, libpq_env, warehouse_url
     from orchestration.warehouse.embedded import bin_dir
 
     action = args.action
@@ -75,6 +76,9 @@ def cmd_warehouse(args: argparse.Namespace, settings: Settings) -> int:
         return 0 if status.running else 3
     elif action == "url":
         print(warehouse_url(settings))
+    elif action == "env":
+        for name, value in libpq_env(warehouse_url(settings)).items():
+            print(f"export {name}={shlex.quote(value)}")
     elif action == "init":
         init_warehouse(warehouse_url(settings))
         print("schemas and roles are in place (deploy/sql/roles.sql)")
@@ -139,10 +143,14 @@ def build_parser() -> argparse.ArgumentParser:
     wh = sub.add_parser(
         "warehouse",
         help="manage the embedded PostgreSQL warehouse",
-        description="start|stop|status|url|init|psql. With MEVHOUSE_WAREHOUSE_URL set, url, "
+        description="start|stop|status|url|env|init|psql. With MEVHOUSE_WAREHOUSE_URL set, url, "
         "init and psql act on that server and start/stop do nothing.",
     )
-    wh.add_argument("action", choices=["start", "stop", "status", "url", "init", "psql"])
+    wh.add_argument(
+        "action",
+        choices=["start", "stop", "status", "url", "env", "init", "psql"],
+        help="env prints the MEVHOUSE_PG_* exports that dbt and sqlfluff read",
+    )
     wh.add_argument("psql_args", nargs=argparse.REMAINDER, help="extra arguments for psql")
     wh.set_defaults(func=cmd_warehouse)
     return parser
@@ -158,7 +166,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as err:  # one clear line, never a traceback or a secret
         if os.environ.get("MEVHOUSE_DEBUG"):
             raise
-        known = (ConfigError, *_known_errors())
+        known: tuple[type[Exception], ...] = (ConfigError, *_known_errors())
         message = str(err) if isinstance(err, known) else f"{type(err).__name__}: {err}"
         urls = (os.environ.get("MEVHOUSE_WAREHOUSE_URL"), os.environ.get("SOLANA_RPC_URL"))
         print(f"mevhouse: error: {redact_text(message, *urls)}", file=sys.stderr)

@@ -2,4 +2,5 @@
 
 import dagster as dg
 
-epoch_partitions = dg.DynamicPartitionsDefinition(name="epochs")
+EPOCHS = "epochs"
+epoch_partitions = dg.DynamicPartitionsDefinition(name=EPOCHS)

@@ -9,14 +9,14 @@ from orchestration.settings import load_settings
 from orchestration.warehouse import warehouse_url
 
 
-class WarehouseResource(dg.ConfigurableResource):  # type: ignore[type-arg]
+class WarehouseResource(dg.ConfigurableResource):
     """The warehouse URL: MEVHOUSE_WAREHOUSE_URL, or the embedded PostgreSQL."""
 
     def url(self) -> str:
         return warehouse_url(load_settings())
 
 
-class SolanaRpcResource(dg.ConfigurableResource):  # type: ignore[type-arg]
+class SolanaRpcResource(dg.ConfigurableResource):
     """The Solana RPC endpoint (SOLANA_RPC_URL) and the client's rate limits."""
 
     def config(self) -> RpcConfig:

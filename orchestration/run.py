@@ -12,7 +12,7 @@ import dagster as dg
 
 from ingestion.solana import RpcConfig, closed_epochs
 from orchestration.instance import prepare_dagster_home
-from orchestration.partitions import epoch_partitions
+from orchestration.partitions import EPOCHS
 from orchestration.settings import Settings, parse_epochs, redact_url
 from orchestration.summary import Summary, collect_summary
 from orchestration.warehouse import init_warehouse, warehouse_url
@@ -90,7 +90,7 @@ def run(
         echo(f"epochs: {', '.join(map(str, epochs))} (the cluster is in epoch {current})")
         prepare_dagster_home(settings.dagster_home, url)
         instance = dg.DagsterInstance.get()
-        instance.add_dynamic_partitions(epoch_partitions.name, [str(e) for e in epochs])
+        instance.add_dynamic_partitions(EPOCHS, [str(e) for e in epochs])
         job = build_definitions().resolve_job_def("epoch_job")
         outcomes = []
         for number, epoch in enumerate(epochs, 1):

@@ -3,7 +3,7 @@
 import dagster as dg
 
 from ingestion.solana import closed_epochs
-from orchestration.partitions import epoch_partitions
+from orchestration.partitions import EPOCHS, epoch_partitions
 from orchestration.resources import SolanaRpcResource
 from orchestration.settings import load_settings, parse_epochs
 
@@ -20,7 +20,7 @@ def closed_epochs_sensor(
 ) -> dg.SensorResult:
     _, current = closed_epochs(solana_rpc.config())
     wanted = parse_epochs(load_settings().epochs, list(range(current)))
-    known = set(context.instance.get_dynamic_partitions(epoch_partitions.name))
+    known = set(context.instance.get_dynamic_partitions(EPOCHS))
     new = [str(e) for e in wanted if str(e) not in known]
     return dg.SensorResult(
         run_requests=[dg.RunRequest(run_key=f"epoch-{key}", partition_key=key) for key in new],

@@ -29,6 +29,7 @@ class Summary:
     checks_passed: int
     checks_failed: int
     top_validators: list[tuple[Any, ...]] = field(default_factory=list)
+    failed_checks: list[str] = field(default_factory=list)
     failure: str | None = None
 
     def render(self) -> str:
@@ -50,6 +51,7 @@ class Summary:
             "  mevhouse ui                 assets, checks and runs in the Dagster UI",
             "  mevhouse warehouse psql     query marts.fct_validator_epochs",
         ]
+        lines += [f"failed check: {line}" for line in self.failed_checks]
         if self.failure:
             lines.append(f"FAILED: {self.failure}")
         return "\n".join(lines)
@@ -82,4 +84,5 @@ def collect_summary(url: str, epochs: list[int], outcomes: list[EpochOutcome]) -
         checks_passed=sum(o.checks_passed for o in outcomes),
         checks_failed=sum(len(o.checks_failed) for o in outcomes),
         top_validators=top,
+        failed_checks=[f"epoch {o.epoch}: {line}" for o in outcomes for line in o.checks_failed],
     )

@@ -135,4 +135,4 @@ def solana_source(config: RpcConfig, epochs: list[int]) -> Any:
 
 def make_source(config: RpcConfig, epochs: list[int]) -> DltSource:
     """A fresh source per run (dagster-dlt cannot run the same source object twice)."""
-    return solana_source(config, epochs)  # type: ignore[no-any-return]
+    return solana_source(config, epochs)

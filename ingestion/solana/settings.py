@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dlt.common.schema.typing import TColumnSchema
 
 
-def _columns(types: dict[str, str], nullable: tuple[str, ...] = ()) -> dict[str, dict[str, Any]]:
+def _columns(types: dict[str, str], nullable: tuple[str, ...] = ()) -> dict[str, TColumnSchema]:
     # A fresh dict per column: dlt writes into the hints it is given.
     return {
-        name: {"data_type": data_type, "nullable": name in nullable}
+        name: {"data_type": data_type, "nullable": name in nullable}  # type: ignore[typeddict-item]
         for name, data_type in types.items()
     }
 

@@ -32,12 +32,13 @@ class RawTranslator(DagsterDltTranslator):
 
 def pipeline(url: str | None = None) -> dlt.Pipeline:
     """The dlt pipeline; without a URL (at definition time) it only names the destination."""
-    destination = dlt.destinations.postgres(credentials=dlt_credentials(url)) if url else "postgres"
+    if not url:
+        return dlt.pipeline(pipeline_name=DATASET, destination="postgres", dataset_name=DATASET)
     return dlt.pipeline(
         pipeline_name=DATASET,
-        destination=destination,
+        destination=dlt.destinations.postgres(credentials=dlt_credentials(url)),
         dataset_name=DATASET,
-        pipelines_dir=str(load_settings().home / "dlt") if url else None,
+        pipelines_dir=str(load_settings().home / "dlt"),
     )
 
 

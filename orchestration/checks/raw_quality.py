@@ -28,7 +28,9 @@ def gx_check(table: str) -> dg.AssetChecksDefinition:
         partitions_def=epoch_partitions,
         description=f"Great Expectations suite for {table}; failing rows go to quarantine.",
     )
-    def check(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource):  # type: ignore[no-untyped-def]
+    def check(
+        context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource
+    ) -> dg.AssetCheckResult:
         result = run_suite(
             warehouse.url(), table, epochs=[int(context.partition_key)], run_id=context.run.run_id
         )

@@ -53,7 +53,7 @@ def check_connection(url: str) -> None:
 def init_warehouse(url: str) -> None:
     """Create the schemas and roles (deploy/sql/roles.sql); idempotent."""
     with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(ROLES_SQL.read_text())  # type: ignore[arg-type]
+        conn.execute(ROLES_SQL.read_text().encode())
 
 
 def libpq_env(url: str) -> dict[str, str]:

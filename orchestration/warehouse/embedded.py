@@ -101,7 +101,7 @@ class EmbeddedPostgres:
 
     def _pg(self, tool: str, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
         cmd = [str(bin_dir() / tool), *args]
-        return subprocess.run(  # type: ignore[call-overload, no-any-return]
+        return subprocess.run(  # type: ignore[call-overload]
             cmd, check=check, capture_output=True, text=True, **self._as_server_user()
         )
 

@@ -235,7 +235,9 @@ def test_vote_account_failures_are_reported_and_quarantined_once(
         regex = "expect_column_values_to_match_regex"
         assert failures[(regex, "vote_pubkey")].sample_keys == sample(102, vote_pubkey="not-a-key")
         assert failures[(regex, "node_pubkey")].sample_keys == sample(103)
-        pair = failures[("expect_column_pair_values_a_to_be_greater_than_b", "observed_epoch,epoch")]
+        pair = failures[
+            ("expect_column_pair_values_a_to_be_greater_than_b", "observed_epoch,epoch")
+        ]
         assert pair.sample_keys == sample(104)
         duplicate = failures[("expect_compound_columns_to_be_unique", "epoch,vote_pubkey")]
         assert duplicate.unexpected_count == 2
@@ -330,8 +332,15 @@ def test_epoch_failures(wh: Warehouse) -> None:
 
     result = run_suite(wh.url, "raw_solana.epochs", run_id="ep")
 
-    assert sorted((f.expectation, f.column, f.unexpected_count, f.sample_keys) for f in result.failures) == [
-        ("expect_column_pair_values_a_to_be_greater_than_b", "last_slot,first_slot", 1, [{"epoch": 11}]),
+    assert sorted(
+        (f.expectation, f.column, f.unexpected_count, f.sample_keys) for f in result.failures
+    ) == [
+        (
+            "expect_column_pair_values_a_to_be_greater_than_b",
+            "last_slot,first_slot",
+            1,
+            [{"epoch": 11}],
+        ),
         ("expect_column_values_to_be_between", "slots_in_epoch", 1, [{"epoch": 12}]),
         ("expect_column_values_to_be_unique", "epoch", 2, [{"epoch": 13}, {"epoch": 13}]),
     ]

@@ -34,7 +34,7 @@ def server() -> Iterator[tuple[str, Script]]:
     script = Script((200, {}, OK))
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802
+        def do_POST(self) -> None:
             self.rfile.read(int(self.headers["Content-Length"]))
             status, headers, body = script.next()
             data = body.encode()

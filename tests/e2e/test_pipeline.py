@@ -1,0 +1,156 @@
+"""End to end: simnet over HTTP → dlt → GX gates → dbt marts, on a real PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+import threading
+import urllib.request
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import psycopg
+import pytest
+
+from orchestration.run import run
+from orchestration.settings import load_settings
+from simnet.server import start_simnet
+
+pytestmark = pytest.mark.e2e
+
+
+def rpc(url: str, method: str, params: list[Any] | None = None) -> Any:
+    body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": method, "params": params or []})
+    request = urllib.request.Request(url, body.encode(), {"Content-Type": "application/json"})
+    with urllib.request.urlopen(request) as response:
+        return json.load(response)["result"]
+
+
+def counts(url: str) -> dict[str, int]:
+    tables = [
+        "raw_solana.vote_accounts",
+        "raw_solana.block_production",
+        "raw_solana.epochs",
+        "marts.fct_validator_epochs",
+    ]
+    with psycopg.connect(url) as conn:
+        return {t: conn.execute(f"select count(*) from {t}").fetchone()[0] for t in tables}
+
+
+@pytest.fixture
+def environment(warehouse_url, tmp_path, monkeypatch) -> Iterator[str]:
+    monkeypatch.setenv("MEVHOUSE_WAREHOUSE_URL", warehouse_url)
+    monkeypatch.setenv("MEVHOUSE_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("MEVHOUSE_EPOCHS", raising=False)
+    with start_simnet(profile="demo", seed=7) as simnet:
+        monkeypatch.setenv("SOLANA_RPC_URL", simnet.url)
+        yield simnet.url
+
+
+def test_two_epochs_end_to_end_then_idempotent(environment, warehouse_url):
+    simnet_url = environment
+    summary = run(load_settings(), epochs_spec="4-5", echo=lambda _: None)
+    assert summary.failure is None, summary.render()
+    assert summary.checks_failed == 0 and summary.checks_passed > 6
+
+    votes = rpc(simnet_url, "getVoteAccounts", [{"keepUnstakedDelinquents": True}])
+    validators = len(votes["current"]) + len(votes["delinquent"])
+    before = counts(warehouse_url)
+    assert before["marts.fct_validator_epochs"] == validators * 2
+    assert before["raw_solana.epochs"] == 2
+
+    schedule = rpc(simnet_url, "getEpochSchedule")
+    with psycopg.connect(warehouse_url) as conn:
+        for epoch in (4, 5):
+            first = epoch * schedule["slotsPerEpoch"]
+            last = first + schedule["slotsPerEpoch"] - 1
+            production = rpc(
+                simnet_url,
+                "getBlockProduction",
+                [{"range": {"firstSlot": first, "lastSlot": last}}],
+            )["value"]["byIdentity"]
+            rows = conn.execute(
+                "select identity, leader_slots, blocks_produced, skip_rate "
+                "from marts.fct_validator_epochs where epoch = %s",
+                (epoch,),
+            ).fetchall()
+            checked = 0
+            for identity, leader_slots, blocks, skip_rate in rows:
+                slots, produced = production.get(identity, [0, 0])
+                assert (leader_slots, blocks) == (slots, produced)
+                if slots:
+                    assert float(skip_rate) == pytest.approx((slots - produced) / slots)
+                    checked += 1
+                else:
+                    assert skip_rate is None
+            assert checked > 50
+
+    again = run(load_settings(), epochs_spec="4-5", echo=lambda _: None)
+    assert again.failure is None
+    assert counts(warehouse_url) == before
+
+
+class CorruptingProxy:
+    """Forwards JSON-RPC to simnet, raising one vote account's commission to an impossible 150%."""
+
+    def __init__(self, upstream: str) -> None:
+        self.victim: str | None = None
+        proxy = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                request = urllib.request.Request(
+                    upstream, body, {"Content-Type": "application/json"}
+                )
+                with urllib.request.urlopen(request) as response:
+                    payload = json.load(response)
+                if json.loads(body).get("method") == "getVoteAccounts":
+                    account = payload["result"]["current"][0]
+                    account["commission"] = 150
+                    proxy.victim = account["votePubkey"]
+                data = json.dumps(payload).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+
+def test_a_failing_gate_quarantines_and_stops_the_models(environment, warehouse_url, monkeypatch):
+    proxy = CorruptingProxy(environment)
+    monkeypatch.setenv("SOLANA_RPC_URL", proxy.url)
+    try:
+        summary = run(load_settings(), epochs_spec="5", echo=lambda _: None)
+    finally:
+        proxy.httpd.shutdown()
+    assert summary.failure is not None and "epochs [5] failed" in summary.failure
+    assert summary.checks_failed == 1
+    [failed] = summary.failed_checks
+    # The failure names the table, the expectation and the offending row.
+    for part in ("raw/solana/vote_accounts", "expect_column_values_to_be_between", proxy.victim):
+        assert part in failed
+
+    with psycopg.connect(warehouse_url) as conn:
+        # Raw keeps everything, the bad row is quarantined with its reason, no model ran.
+        raw = conn.execute(
+            "select commission from raw_solana.vote_accounts where vote_pubkey = %s",
+            (proxy.victim,),
+        ).fetchone()
+        assert raw == (150,)
+        quarantined = conn.execute(
+            "select row_data->>'vote_pubkey', expectation, column_name "
+            "from quarantine.raw_solana__vote_accounts"
+        ).fetchall()
+        assert quarantined == [(proxy.victim, "expect_column_values_to_be_between", "commission")]
+        marts = conn.execute(
+            "select count(*) from information_schema.tables where table_schema = 'marts'"
+        ).fetchone()
+        assert marts == (0,)

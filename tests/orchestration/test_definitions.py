@@ -1,0 +1,45 @@
+"""A snapshot of the asset graph: changes to keys, checks, jobs or sensors must be deliberate."""
+
+from orchestration.definitions import build_definitions
+
+RAW = ["raw/solana/block_production", "raw/solana/epochs", "raw/solana/vote_accounts"]
+MODELS = [
+    "marts/fct_validator_epochs",
+    "staging/stg_solana__block_production",
+    "staging/stg_solana__epochs",
+    "staging/stg_solana__vote_accounts",
+]
+
+
+def test_definitions_snapshot():
+    defs = build_definitions()
+    graph = defs.resolve_asset_graph()
+    keys = sorted(key.to_user_string() for key in graph.get_all_asset_keys())
+    assert keys == sorted(RAW + MODELS)
+
+    checks = {(c.asset_key.to_user_string(), c.name) for c in graph.asset_check_keys}
+    assert {(raw, "great_expectations") for raw in RAW} <= checks
+    # dbt tests surface as checks on the models they test.
+    dbt_checks = {name for asset, name in checks if asset == "marts/fct_validator_epochs"}
+    assert "unique_combination_of_columns_fct_validator_epochs_epoch__vote_account" in dbt_checks
+    assert "not_null_fct_validator_epochs_vote_account" in dbt_checks
+
+    assert sorted(job.name for job in defs.resolve_all_job_defs()) == ["__ASSET_JOB", "epoch_job"]
+    assert [s.name for s in defs.sensors or []] == ["closed_epochs_sensor"]
+    assert list(defs.schedules or []) == []
+
+    for key in graph.get_all_asset_keys():
+        assert graph.get(key).partitions_def.name == "epochs"  # type: ignore[union-attr]
+
+
+def test_dbt_sources_meet_the_dlt_assets():
+    graph = build_definitions().resolve_asset_graph()
+    staging = graph.get(graph.get_all_asset_keys().__iter__().__next__())
+    del staging
+    parents = {
+        key.to_user_string(): sorted(p.to_user_string() for p in graph.get(key).parent_keys)
+        for key in graph.get_all_asset_keys()
+    }
+    assert parents["staging/stg_solana__vote_accounts"] == ["raw/solana/vote_accounts"]
+    assert parents["staging/stg_solana__block_production"] == ["raw/solana/block_production"]
+    assert parents["raw/solana/vote_accounts"] == []
