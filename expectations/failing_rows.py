@@ -68,16 +68,17 @@ def _simple(condition: sql.Composable) -> Callable[[sql.Composable, sql.Composab
 
 
 def _duplicates(columns: list[str]) -> Callable[[sql.Composable, sql.Composable], sql.Composed]:
-    # Every row of a duplicated key fails, as in GX; rows whose key columns are all null are
-    # ignored (GX's default ignore_row_if="all_values_are_missing").
+    # Every row of a duplicated key fails, as in GX. GX matches keys with `=` on PostgreSQL,
+    # so a key with a null in any column never counts as a duplicate; not-null expectations
+    # catch those rows instead.
     cols = sql.SQL(", ").join(_col(c) for c in columns)
-    all_null = sql.SQL(" and ").join(sql.SQL("{} is null").format(_col(c)) for c in columns)
+    present = sql.SQL(" and ").join(sql.SQL("{} is not null").format(_col(c)) for c in columns)
 
     def build(table: sql.Composable, scope: sql.Composable) -> sql.Composed:
         return sql.SQL(
             "select d.r from (select t as r, count(*) over (partition by {cols}) as n"
-            " from {table} as t where ({scope}) and not ({all_null})) as d where d.n > 1"
-        ).format(cols=cols, table=table, scope=scope, all_null=all_null)
+            " from {table} as t where ({scope}) and {present}) as d where d.n > 1"
+        ).format(cols=cols, table=table, scope=scope, present=present)
 
     return build
 

@@ -30,6 +30,14 @@ class Profile:
     max_stake_sol: float = 15_000_000.0
     stake_drift_sigma: float = 0.03
     mean_txs_per_block: int = 1_200
+    # Unix time of slot 0; blockTime advances 400 ms a slot from it whatever slot_seconds is.
+    genesis_unix_time: int = 1_700_000_000
+    # Share of a block's transactions that are not votes (mainnet: roughly a quarter to a third).
+    user_tx_share: float = 0.25
+    median_priority_fees: float = 12_000_000.0
+    median_tips: float = 6_000_000.0
+    # Share of blocks that carry a few Rent rewards.
+    rent_reward_share: float = 0.02
     # Mainnet's default JSON-RPC body limit (rpc_max_request_body_size).
     max_request_bytes: int = 50 * 1024
 

@@ -401,3 +401,82 @@ def test_warehouse_url_forms() -> None:
     assert url.scrub("failed for p@ss") == "failed for ***"
     with pytest.raises(ValueError, match="PostgreSQL"):
         parse_warehouse_url("mysql://u:p@h/db")
+
+
+def test_quarantine_selects_exactly_the_rows_gx_counts(
+    wh: Warehouse, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # With BASIC results the runner compares GX's count with its own SQL and logs a mismatch.
+    monkeypatch.setattr("expectations.runner._RESULT_FORMAT", "BASIC")
+    short, long_ = "2" * 31, "2" * 45
+    wh.insert(
+        "vote_accounts",
+        VOTE_COLUMNS,
+        [
+            vote_row(10, 0, commission=0),
+            vote_row(10, 1, commission=100, credits=None, observed_epoch=10),
+            vote_row(10, 2, commission=101, observed_epoch=None),
+            vote_row(10, 3, vote_pubkey="2" * 32, node_pubkey=short),
+            vote_row(10, 4, vote_pubkey=long_, node_pubkey=None),
+            vote_row(10, 5, vote_pubkey=None),
+            vote_row(10, 6, vote_pubkey=None),
+            {**vote_row(10, 7, vote_pubkey=None), "epoch": None},
+            {**vote_row(10, 8, vote_pubkey=None), "epoch": None},
+            {**vote_row(10, 9, observed_epoch=3), "epoch": None},
+        ],
+    )
+    wh.insert(
+        "block_production",
+        BLOCK_COLUMNS,
+        [
+            block_row(10, 0, blocks_produced=40, leader_slots=40),
+            block_row(10, 1, blocks_produced=None),
+            block_row(10, 2, leader_slots=None, blocks_produced=None),
+            block_row(10, 3, first_slot=None),
+            block_row(10, 4, identity=None),
+            block_row(10, 5, identity=None),
+        ],
+    )
+    wh.insert(
+        "epochs",
+        EPOCH_COLUMNS,
+        [
+            epoch_row(10, first_slot=5, last_slot=5, slots_in_epoch=1),
+            epoch_row(11, slots_in_epoch=-1),
+            {**epoch_row(12, slots_in_epoch=None), "epoch": None},
+            {**epoch_row(13), "epoch": None},
+        ],
+    )
+
+    counts = {}
+    for table in SUITES:
+        result = run_suite(wh.url, table, run_id="parity")
+        counts[table] = {(f.expectation, f.column): f.unexpected_count for f in result.failures}
+    assert not [r.getMessage() for r in caplog.records if r.name.startswith("expectations")]
+
+    not_null, unique = "expect_column_values_to_not_be_null", "expect_compound_columns_to_be_unique"
+    between, regex = "expect_column_values_to_be_between", "expect_column_values_to_match_regex"
+    pair = "expect_column_pair_values_a_to_be_greater_than_b"
+    assert counts == {
+        "raw_solana.vote_accounts": {
+            (not_null, "epoch"): 3,
+            (not_null, "vote_pubkey"): 4,
+            (not_null, "node_pubkey"): 1,
+            (not_null, "observed_epoch"): 1,
+            (unique, "epoch,vote_pubkey"): 2,
+            (between, "commission"): 1,
+            (regex, "vote_pubkey"): 1,
+            (regex, "node_pubkey"): 1,
+        },
+        "raw_solana.block_production": {
+            (not_null, "identity"): 2,
+            (not_null, "leader_slots"): 1,
+            (not_null, "blocks_produced"): 2,
+            (unique, "epoch,identity"): 2,
+        },
+        "raw_solana.epochs": {
+            (not_null, "epoch"): 2,
+            (not_null, "slots_in_epoch"): 1,
+            (between, "slots_in_epoch"): 1,
+        },
+    }

@@ -1,0 +1,1 @@
+"""Lazily built blocks: per-slot economics, transaction producers and RPC encodings."""

@@ -1,0 +1,94 @@
+"""The command line: help that explains itself, and one clear line on bad configuration."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+MEVHOUSE = str(Path(sys.executable).with_name("mevhouse"))
+
+
+def mevhouse(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [MEVHOUSE, *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, **(env or {})},
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        ([], "Solana validator, MEV and DEX analytics"),
+        (["run"], "closed epochs"),
+        (["ui"], "dagster dev"),
+        (["simnet"], "serve"),
+        (["simnet", "serve"], "deterministic Solana cluster"),
+        (["warehouse"], "start|stop|status|url|env|init|psql"),
+    ],
+)
+def test_every_command_explains_itself(args, expected):
+    result = mevhouse(*args, "--help")
+    assert result.returncode == 0
+    assert expected in result.stdout
+
+
+def test_wrong_warehouse_url_is_one_clear_line(tmp_path):
+    result = mevhouse(
+        "run",
+        env={
+            "MEVHOUSE_WAREHOUSE_URL": "postgresql://me:topsecretpw@127.0.0.1:1/nowhere",
+            "MEVHOUSE_HOME": str(tmp_path),
+        },
+    )
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "cannot connect to the warehouse" in lines[0] and "MEVHOUSE_WAREHOUSE_URL" in lines[0]
+    assert "topsecretpw" not in result.stderr + result.stdout
+    assert "Traceback" not in result.stderr
+
+
+def test_unreachable_rpc_is_one_clear_line(warehouse_url, tmp_path):
+    result = mevhouse(
+        "run",
+        env={
+            "MEVHOUSE_WAREHOUSE_URL": warehouse_url,
+            "MEVHOUSE_HOME": str(tmp_path),
+            "SOLANA_RPC_URL": "http://127.0.0.1:9/?api-key=ABCDEF123456",
+        },
+    )
+    assert result.returncode == 2
+    [last] = result.stderr.strip().splitlines()
+    assert last.startswith("mevhouse: error: cannot reach the Solana RPC")
+    assert "SOLANA_RPC_URL" in last
+    assert "ABCDEF123456" not in result.stderr + result.stdout
+    assert "Traceback" not in result.stderr
+
+
+def test_warehouse_commands_manage_the_embedded_server(tmp_path):
+    env = {"MEVHOUSE_HOME": str(tmp_path), "MEVHOUSE_WAREHOUSE_URL": ""}
+    try:
+        assert mevhouse("warehouse", "status", env=env).returncode == 3
+        started = mevhouse("warehouse", "start", env=env)
+        assert started.returncode == 0 and "running on 127.0.0.1:" in started.stdout
+        url = mevhouse("warehouse", "url", env=env).stdout.strip()
+        assert url.startswith("postgresql://postgres@127.0.0.1:") and url.endswith("/mevhouse")
+        assert mevhouse("warehouse", "init", env=env).returncode == 0
+        query = mevhouse(
+            "warehouse",
+            "psql",
+            "-Atc",
+            "select count(*) from pg_namespace where nspname in ('raw_solana', 'marts')",
+            env=env,
+        )
+        assert query.stdout.strip() == "2"
+    finally:
+        assert "stopped" in mevhouse("warehouse", "stop", env=env).stdout
+    assert mevhouse("warehouse", "status", env=env).returncode == 3
