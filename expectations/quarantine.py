@@ -25,6 +25,11 @@ def _table(spec: SuiteSpec) -> sql.Identifier:
 def ensure_table(conn: psycopg.Connection[Any], spec: SuiteSpec) -> None:
     """Create the quarantine schema and this table's quarantine table if they are missing."""
     name = quarantine_table_name(spec)
+    exists = conn.execute(
+        "select to_regclass(%s) is not null", (_table(spec).as_string(conn),)
+    ).fetchone()
+    if exists and exists[0]:
+        return
     # Checks of several partitions can run at once; IF NOT EXISTS alone still races in the
     # catalog, so creation is serialised on an advisory lock held until the commit.
     conn.execute("select pg_advisory_xact_lock(hashtext('mevhouse.quarantine.ddl'))")

@@ -15,7 +15,7 @@ from psycopg import sql
 
 from expectations.failing_rows import columns_of, failing_rows
 from expectations.quarantine import clear_run, ensure_table, insert_failing, sample_keys
-from expectations.raw_solana import SUITES as RAW_SOLANA_SUITES
+from expectations.registry import SUITES
 from expectations.suite import SuiteSpec
 from expectations.warehouse_url import WarehouseUrl, parse_warehouse_url
 
@@ -25,8 +25,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-SUITES: dict[str, SuiteSpec] = {**RAW_SOLANA_SUITES}
-
 _SUMMARY_SAMPLES = 5
 
 
@@ -35,19 +33,21 @@ class ExpectationsError(RuntimeError):
 
 
 class WarehouseConnectionError(ExpectationsError):
-    pass
+    """The warehouse did not accept a connection (the message carries no password)."""
 
 
 class TableNotFoundError(ExpectationsError):
-    pass
+    """The raw table is not there yet: its loader has not run."""
 
 
 class SuiteExecutionError(ExpectationsError):
-    pass
+    """The suite could not be evaluated: a column is missing or GX raised."""
 
 
 @dataclass(frozen=True)
 class ExpectationFailure:
+    """One failed expectation: how many rows failed it and the keys of up to 20 of them."""
+
     expectation: str
     column: str | None
     unexpected_count: int
@@ -70,6 +70,8 @@ class ExpectationFailure:
 
 @dataclass(frozen=True)
 class SuiteResult:
+    """The outcome of one suite run over a raw table (or some of its epochs)."""
+
     table: str
     success: bool
     evaluated: int
@@ -243,10 +245,11 @@ def _validate(
 
         context = gx.get_context(mode="ephemeral")
         context.variables.progress_bars = ProgressBarsConfig(globally=False)
-        source = context.data_sources.add_postgres(
-            name="warehouse", connection_string=url.sqlalchemy
-        )
+        source = None
         try:
+            source = context.data_sources.add_postgres(
+                name="warehouse", connection_string=url.sqlalchemy
+            )
             # A table asset lets GX read the columns from the catalog; a query asset would
             # run the query once just for that.
             asset = (
@@ -267,8 +270,9 @@ def _validate(
             ) from None
         finally:
             # The data source and its execution engine each pool their own connections.
-            source.get_execution_engine().close()
-            source.get_engine().dispose()
+            if source is not None:
+                source.get_execution_engine().close()
+                source.get_engine().dispose()
 
     outcomes = []
     for item in result.results:
@@ -306,6 +310,7 @@ def _quarantine(
     quarantined = 0
     with conn.transaction():
         ensure_table(conn, spec)
+    with conn.transaction():
         clear_run(conn, spec, run_id, epochs)
         for outcome in outcomes:
             if outcome.success:

@@ -42,9 +42,11 @@ def parse_warehouse_url(url: str) -> WarehouseUrl:
         redacted = parsed.update_query_dict({"password": _MASK})
     return WarehouseUrl(
         libpq=parsed.set(drivername="postgresql").render_as_string(hide_password=False),
-        sqlalchemy=parsed.set(drivername="postgresql+psycopg").render_as_string(
-            hide_password=False
-        ),
+        sqlalchemy=parsed.set(
+            drivername="postgresql+psycopg",
+            # GX insists on a host; a socket URL's `?host=/dir` still wins over this one.
+            host=parsed.host or "localhost",
+        ).render_as_string(hide_password=False),
         redacted=redacted.set(drivername="postgresql").render_as_string(hide_password=True),
         secrets=tuple(sorted((str(s) for s in secrets if s), key=len, reverse=True)),
     )

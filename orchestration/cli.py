@@ -44,8 +44,17 @@ def cmd_ui(args: argparse.Namespace, settings: Settings) -> int:
         try:
             return proc.wait()
         except KeyboardInterrupt:
-            os.killpg(proc.pid, signal.SIGTERM)
-            return proc.wait()
+            return stop_process_group(proc)
+
+
+def stop_process_group(proc: subprocess.Popen[bytes], grace: float = 10.0) -> int:
+    """Stop a child's whole group; `dagster dev` may ignore SIGTERM, so SIGKILL follows."""
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        return proc.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        return proc.wait()
 
 
 def cmd_simnet_serve(args: argparse.Namespace, settings: Settings) -> int:

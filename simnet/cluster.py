@@ -10,6 +10,7 @@ from collections.abc import Callable
 import numpy as np
 
 from simnet import keys
+from simnet.blocks.builder import BlockBuilder
 from simnet.profiles import Profile
 from simnet.schedule import EpochProduction, EpochSchedule, epoch_production
 from simnet.validators import Population
@@ -32,6 +33,7 @@ class Cluster:
         self._lock = threading.RLock()
         self._production: OrderedDict[int, EpochProduction] = OrderedDict()
         self._totals: dict[int, tuple[int, int]] = {}
+        self.blocks = BlockBuilder(self)
 
     def current_slot(self) -> int:
         """Return the tip (finalized, confirmed and processed are the same here)."""

@@ -36,6 +36,10 @@ class Profile:
     user_tx_share: float = 0.25
     median_priority_fees: float = 12_000_000.0
     median_tips: float = 6_000_000.0
+    # Years since inflation began at genesis: 8% tapering 15% a year puts slot 0 near 4.5%.
+    inflation_start_year: float = 3.5
+    # Staked share of supply (mainnet: about two thirds); supply follows from total stake.
+    staked_share: float = 0.65
     # Share of blocks that carry a few Rent rewards.
     rent_reward_share: float = 0.02
     # Mainnet's default JSON-RPC body limit (rpc_max_request_body_size).

@@ -6,12 +6,26 @@ import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import SplitResult, parse_qs, urlsplit
 
+from simnet import kobe
 from simnet.cluster import Cluster
 from simnet.profiles import get_profile
 from simnet.rpc import Dispatcher
 from simnet.truth import epoch_truth, validators_truth
+
+KOBE_ROUTES = ("/api/v1/validators", "/api/v1/validator_rewards", "/api/v1/mev_rewards")
+
+
+def _int_arg(value: Any) -> int | None:
+    # kobe takes numbers as JSON integers or query-string digits.
+    if value is None:
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.isdigit():
+        return int(value)
+    raise ValueError(f"expected a non-negative integer, got {value!r}")
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -35,24 +49,60 @@ class _Handler(BaseHTTPRequestHandler):
     def _send_json(self, status: int, value: Any) -> None:
         self._send(status, json.dumps(value, separators=(",", ":")).encode())
 
-    def do_POST(self) -> None:
-        """Answer a JSON-RPC request or batch on /."""
-        if urlsplit(self.path).path != "/":
-            self._send_json(404, {"error": f"no route {self.path}"})
-            return
+    def _kobe(self, url: SplitResult, body: bytes) -> None:
+        # Jito's kobe API: query parameters, and for POST a JSON object, both may name the epoch.
+        try:
+            args: dict[str, Any] = {k: v[-1] for k, v in parse_qs(url.query).items()}
+            if body.strip():
+                posted = json.loads(body)
+                if not isinstance(posted, dict):
+                    raise ValueError("the body must be a JSON object")
+                args.update(posted)
+            numbers = {k: _int_arg(args.get(k)) for k in ("epoch", "page", "limit")}
+            cluster = self.dispatcher.cluster
+            if url.path == "/api/v1/validators":
+                answer = kobe.validators(cluster, numbers["epoch"])
+            elif url.path == "/api/v1/validator_rewards":
+                answer = kobe.validator_rewards(
+                    cluster, numbers["epoch"], numbers["page"] or 1, numbers["limit"] or 100
+                )
+            else:
+                answer = kobe.mev_rewards(cluster, numbers["epoch"])
+        except LookupError as exc:
+            self._send_json(404, {"error": str(exc)})
+        except ValueError as exc:
+            self._send_json(400, {"error": str(exc)})
+        else:
+            self._send_json(200, answer)
+
+    def _read_body(self) -> bytes | None:
         length_header = self.headers.get("Content-Length")
         if length_header is None or not length_header.isdigit():
             self.close_connection = True
             self._send(411, b"Content-Length required", "text/plain")
-            return
+            return None
         length = int(length_header)
         if length > self.dispatcher.cluster.profile.max_request_bytes:
             # Like agave, refuse oversized bodies without reading them, then drop the connection.
             self.close_connection = True
             self._send(413, b"Payload Too Large", "text/plain")
+            return None
+        return self.rfile.read(length)
+
+    def do_POST(self) -> None:
+        """Answer a JSON-RPC request or batch on /, or a kobe API call."""
+        url = urlsplit(self.path)
+        if url.path in KOBE_ROUTES:
+            body = self._read_body()
+            if body is not None:
+                self._kobe(url, body)
             return
-        answer = self.dispatcher.handle(self.rfile.read(length))
-        self._send(200, answer or b"")
+        if url.path != "/":
+            self._send_json(404, {"error": f"no route {self.path}"})
+            return
+        body = self._read_body()
+        if body is not None:
+            self._send(200, self.dispatcher.handle(body) or b"")
 
     def do_GET(self) -> None:
         """Serve /health and the truth routes."""
@@ -60,6 +110,8 @@ class _Handler(BaseHTTPRequestHandler):
         cluster = self.dispatcher.cluster
         if url.path == "/health":
             self._send(200, b"ok", "text/plain")
+        elif url.path in KOBE_ROUTES:
+            self._kobe(url, b"")
         elif url.path == "/simnet/truth/validators":
             self._send_json(200, validators_truth(cluster))
         elif url.path == "/simnet/truth/epochs":

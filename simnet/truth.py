@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from simnet.cluster import Cluster
+from simnet.inflation import epoch_inflation
+from simnet.jito import epoch_mev, mev_commission_bps
 from simnet.votes import credits_earned
 
 
@@ -44,6 +48,16 @@ def epoch_truth(cluster: Cluster, epoch: int) -> dict[str, Any]:
     leader_slots, blocks = cluster.production(epoch).counts(first, last, size)
     stakes = cluster.population.stakes(epoch)
     credits = credits_earned(cluster, epoch, last)
+    closed = slot > cluster.schedule.last_slot(epoch)
+    econ = cluster.blocks.economics(epoch)
+    through = last - first + 1
+    leaders = cluster.production(epoch).leaders[:through]
+    fee_rewards = np.bincount(leaders, weights=econ.leader_fees[:through], minlength=size).astype(
+        np.int64
+    )
+    mev = epoch_mev(cluster, epoch)
+    # Inflation for an epoch is only settled once it has closed.
+    inflation = epoch_inflation(cluster, epoch) if closed else None
     validators = [
         {
             "vote_account": v.vote_account,
@@ -53,6 +67,14 @@ def epoch_truth(cluster: Cluster, epoch: int) -> dict[str, Any]:
             "leader_slots": int(leader_slots[v.index]),
             "blocks_produced": int(blocks[v.index]),
             "vote_credits": int(credits[v.index]),
+            "fee_rewards_lamports": int(fee_rewards[v.index]),
+            "tips_lamports": int(mev.tips[v.index]),
+            "mev_rewards_lamports": int(mev.mev_rewards[v.index]),
+            "mev_commission_bps": mev_commission_bps(cluster.seed, v, epoch),
+            "inflation_lamports": None if inflation is None else int(inflation.rewards[v.index]),
+            "inflation_commission_lamports": None
+            if inflation is None
+            else int(inflation.commission_rewards[v.index]),
         }
         for v in cluster.population.validators
         if v.first_epoch <= epoch
@@ -61,9 +83,16 @@ def epoch_truth(cluster: Cluster, epoch: int) -> dict[str, Any]:
         "epoch": epoch,
         "first_slot": first,
         "last_slot": last,
-        "closed": slot > cluster.schedule.last_slot(epoch),
+        "closed": closed,
         "leader_slots": int(leader_slots.sum()),
         "blocks_produced": int(blocks.sum()),
-        "transactions": int(cluster.production(epoch).transactions[: last - first + 1].sum()),
+        "transactions": int(cluster.production(epoch).transactions[:through].sum()),
+        "fees_lamports": int(econ.base_fees[:through].sum() + econ.priority_fees[:through].sum()),
+        "priority_fees_lamports": int(econ.priority_fees[:through].sum()),
+        "leader_fee_rewards_lamports": int(econ.leader_fees[:through].sum()),
+        "tips_lamports": int(mev.tips.sum()),
+        "mev_rewards_lamports": int(mev.mev_rewards.sum()),
+        "block_engine_lamports": mev.block_engine,
+        "inflation_lamports": None if inflation is None else inflation.total,
         "validators": validators,
     }

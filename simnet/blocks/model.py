@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 _B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 
 
+@lru_cache(maxsize=8_192)
 def b58encode(data: bytes) -> str:
     """Return the base58 text of arbitrary bytes (instruction data)."""
+    # Cached: a block's votes all carry the same instruction data.
     n = int.from_bytes(data, "big")
     out = []
     while n:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import struct
+from functools import lru_cache
 from typing import TYPE_CHECKING, Protocol
+
+from solders.hash import Hash
 
 from simnet import keys
 from simnet.blocks.model import Instruction, Transaction
@@ -41,6 +44,7 @@ def _logs(*programs: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+@lru_cache(maxsize=65_536)
 def wallet(seed: int, number: int) -> str:
     """Return the address of one of the simulated ordinary wallets."""
     return keys.address(seed, f"wallet/{number}")
@@ -98,10 +102,9 @@ class VoteProducer:
         )
 
 
+@lru_cache(maxsize=256)
 def keys_hash(text: str) -> bytes:
     """Return the 32 bytes behind a base58 hash."""
-    from solders.hash import Hash
-
     return bytes(Hash.from_string(text))
 
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 
 from solders.signature import Signature
 
 from simnet.rng import digest
 
 
+@lru_cache(maxsize=16)
 def _mask(seed: int) -> int:
     return int.from_bytes(digest(seed, "signature-mask")[:12], "little")
 

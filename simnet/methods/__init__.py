@@ -12,6 +12,12 @@ Handler = Callable[[Cluster, Any], Any]
 
 def registry() -> dict[str, Handler]:
     """Return every supported method by its RPC name."""
-    from simnet.methods import cluster_info, validators
+    from simnet.methods import blocks, cluster_info, nodes, rewards, validators
 
-    return {**cluster_info.METHODS, **validators.METHODS}
+    return {
+        **cluster_info.METHODS,
+        **validators.METHODS,
+        **blocks.METHODS,
+        **rewards.METHODS,
+        **nodes.METHODS,
+    }

@@ -37,13 +37,22 @@ def counts(url: str) -> dict[str, int]:
         return {t: conn.execute(f"select count(*) from {t}").fetchone()[0] for t in tables}
 
 
+DB_PASSWORD = "pw-Zq8rT5vLx2"
+API_KEY = "key-Hn4Wc7Yp1Rk9"
+
+
+def with_password(url: str) -> str:
+    """The same database with a password in the URL (the embedded server trusts loopback)."""
+    return url.replace("://postgres@", f"://postgres:{DB_PASSWORD}@", 1)
+
+
 @pytest.fixture
 def environment(warehouse_url, tmp_path, monkeypatch) -> Iterator[str]:
-    monkeypatch.setenv("MEVHOUSE_WAREHOUSE_URL", warehouse_url)
+    monkeypatch.setenv("MEVHOUSE_WAREHOUSE_URL", with_password(warehouse_url))
     monkeypatch.setenv("MEVHOUSE_HOME", str(tmp_path / "home"))
     monkeypatch.delenv("MEVHOUSE_EPOCHS", raising=False)
     with start_simnet(profile="demo", seed=7) as simnet:
-        monkeypatch.setenv("SOLANA_RPC_URL", simnet.url)
+        monkeypatch.setenv("SOLANA_RPC_URL", f"{simnet.url}/?api-key={API_KEY}")
         yield simnet.url
 
 
@@ -88,6 +97,20 @@ def test_two_epochs_end_to_end_then_idempotent(environment, warehouse_url):
     again = run(load_settings(), epochs_spec="4-5", echo=lambda _: None)
     assert again.failure is None
     assert counts(warehouse_url) == before
+
+    # Secrets reach neither Dagster's event log (metadata included) nor the warehouse's tables.
+    with psycopg.connect(warehouse_url) as conn:
+        tables = conn.execute(
+            "select table_schema, table_name from information_schema.tables "
+            "where table_schema in ('dagster', 'raw_solana', 'marts', 'quarantine')"
+        ).fetchall()
+        assert ("dagster", "event_logs") in tables
+        for schema, table in tables:
+            dump = conn.execute(
+                f"select coalesce(string_agg(t::text, ''), '') from \"{schema}\".\"{table}\" t"
+            )
+            text = dump.fetchone()[0]
+            assert DB_PASSWORD not in text and API_KEY not in text, f"{schema}.{table}"
 
 
 class CorruptingProxy:

@@ -16,6 +16,10 @@ REQUESTS: list[tuple[str, list[object] | None]] = [
     ("getGenesisHash", None),
     ("getBlockHeight", None),
     ("getVoteAccounts", [{"keepUnstakedDelinquents": True}]),
+    ("getLeaderSchedule", [40_000]),
+    ("getBlocks", [30_000, 31_000]),
+    ("getBlock", [53_400, {"maxSupportedTransactionVersion": 0}]),
+    ("getBlock", [12_345, {"encoding": "jsonParsed", "maxSupportedTransactionVersion": 0}]),
 ]
 TRUTH = ["/simnet/truth/validators", "/simnet/truth/epochs?epoch=3", "/simnet/truth/epochs?epoch=6"]
 
