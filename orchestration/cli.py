@@ -8,6 +8,7 @@ import shlex
 import signal
 import subprocess
 import sys
+import warnings
 from collections.abc import Sequence
 
 from orchestration.settings import ConfigError, Settings, load_settings, redact_text
@@ -166,6 +167,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # Partitioned asset checks are a Dagster preview feature that we rely on knowingly.
+    warnings.filterwarnings("ignore", message="Specifying a partitions_def on an AssetCheckSpec")
     args = build_parser().parse_args(argv)
     try:
         settings = load_settings()

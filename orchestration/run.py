@@ -5,8 +5,9 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, redirect_stdout
 from dataclasses import dataclass, field
+from typing import TextIO
 
 import dagster as dg
 
@@ -49,12 +50,21 @@ def rpc_endpoint(settings: Settings, profile: str, seed: int) -> Iterator[str]:
             os.environ.pop("SOLANA_RPC_URL", None)
 
 
-def run_epoch(job: dg.JobDefinition, instance: dg.DagsterInstance, epoch: int) -> EpochOutcome:
-    """One in-process run of the epoch job (the multiprocess executor costs ~14 s a step)."""
+def run_epoch(
+    job: dg.JobDefinition, instance: dg.DagsterInstance, epoch: int, log: TextIO
+) -> EpochOutcome:
+    """One in-process run of the epoch job (the multiprocess executor costs ~14 s a step).
+
+    dbt's per-node lines, which dagster-dbt writes to stdout, go to the run's log file instead.
+    """
     started = time.monotonic()
-    result = job.execute_in_process(
-        partition_key=str(epoch), instance=instance, raise_on_error=False, run_config=QUIET_LOGS
-    )
+    with redirect_stdout(log):
+        result = job.execute_in_process(
+            partition_key=str(epoch),
+            instance=instance,
+            raise_on_error=False,
+            run_config=QUIET_LOGS,
+        )
     outcome = EpochOutcome(epoch, time.monotonic() - started)
     for evaluation in result.get_asset_check_evaluations():
         if evaluation.passed:
@@ -92,10 +102,14 @@ def run(
         instance = dg.DagsterInstance.get()
         instance.add_dynamic_partitions(EPOCHS, [str(e) for e in epochs])
         job = build_definitions().resolve_job_def("epoch_job")
+        log_path = settings.home / "logs" / f"run-{time.strftime('%Y%m%dT%H%M%S')}.log"
+        log_path.parent.mkdir(parents=True, exist_ok=True)
+        echo(f"dbt and step logs: {log_path}")
         outcomes = []
         for number, epoch in enumerate(epochs, 1):
             echo(f"[{number}/{len(epochs)}] epoch {epoch}: load → check → transform ...")
-            outcome = run_epoch(job, instance, epoch)
+            with log_path.open("a") as log:
+                outcome = run_epoch(job, instance, epoch, log)
             outcomes.append(outcome)
             status = "ok" if not (outcome.failed_steps or outcome.checks_failed) else "FAILED"
             echo(

@@ -1,3 +1,6 @@
+-- Reported in Dagster as a check on the mart it reconciles.
+{{ config(meta={'dagster': {'ref': {'name': 'fct_validator_epochs'}}}) }}
+
 -- Per epoch, the mart holds at most the leader slots block production reports: identities
 -- without a vote account are dropped (so it may hold fewer), but none may be counted twice,
 -- e.g. by an identity voting with two vote accounts. Only the epochs of this build are compared.

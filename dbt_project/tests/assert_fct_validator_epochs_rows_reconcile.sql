@@ -1,3 +1,6 @@
+-- Reported in Dagster as a check on the mart it reconciles.
+{{ config(meta={'dagster': {'ref': {'name': 'fct_validator_epochs'}}}) }}
+
 -- Per epoch of this build, the mart has exactly one row per vote account snapshot row: the
 -- left join to block production neither drops nor duplicates vote accounts.
 
