@@ -61,7 +61,9 @@ def stop_process_group(proc: subprocess.Popen[bytes], grace: float = 10.0) -> in
 def cmd_simnet_serve(args: argparse.Namespace, settings: Settings) -> int:
     from simnet.server import serve_forever
 
-    serve_forever(profile=args.profile, seed=args.seed, host=args.host, port=args.port)
+    serve_forever(
+        profile=args.profile, seed=args.seed, host=args.host, port=args.port, faults=args.faults
+    )
     return 0
 
 
@@ -147,6 +149,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8899)
+    serve.add_argument(
+        "--faults",
+        help="inject faults, e.g. latency=50ms,429=0.05,5xx=0.02,timeout=0.01,truncate=0.01,rps=40",
+    )
     add_cluster_options(serve)
     serve.set_defaults(func=cmd_simnet_serve)
 

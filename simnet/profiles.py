@@ -6,6 +6,8 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
+from simnet.faults import parse as parse_faults
+
 
 @dataclass(frozen=True)
 class Profile:
@@ -42,6 +44,8 @@ class Profile:
     staked_share: float = 0.65
     # Share of blocks that carry a few Rent rewards.
     rent_reward_share: float = 0.02
+    # Fault injection spec (simnet.faults.parse), e.g. "latency=50ms,429=0.05,rps=40".
+    faults: str = ""
     # Mainnet's default JSON-RPC body limit (rpc_max_request_body_size).
     max_request_bytes: int = 50 * 1024
 
@@ -50,6 +54,7 @@ class Profile:
             raise ValueError("slots_per_epoch must be a positive multiple of 4")
         if self.frozen_slot < 0 or self.validator_count < 1:
             raise ValueError("frozen_slot must be >= 0 and validator_count >= 1")
+        parse_faults(self.faults)  # fail fast on a bad spec
 
     @property
     def frozen_epoch(self) -> int:

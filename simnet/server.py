@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import json
+import socket
+import struct
 import threading
+import time
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import SplitResult, parse_qs, urlsplit
 
 from simnet import kobe
 from simnet.cluster import Cluster
+from simnet.faults import FaultInjector
+from simnet.faults import parse as parse_faults
 from simnet.profiles import get_profile
 from simnet.rpc import Dispatcher
 from simnet.truth import epoch_truth, validators_truth
@@ -34,17 +40,60 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "simnet/0.1"
     dispatcher: Dispatcher  # set on the per-server subclass
+    injector: FaultInjector  # likewise
+    # A fault still to apply to this request's answer (truncate or invalid).
+    _pending: str | None = None
 
     def log_message(self, format: str, *args: Any) -> None:
         # Request lines on stderr would drown test and pipeline output.
         return
 
     def _send(self, status: int, body: bytes, content_type: str = "application/json") -> None:
+        pending, self._pending = self._pending, None
+        if pending == "invalid":
+            body = body[: len(body) // 2] + b"}{\x00"
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
+        if pending == "truncate":
+            # Promise the whole body, send half of it, hang up.
+            self.wfile.write(body[: len(body) // 2])
+            self.close_connection = True
+            return
         self.wfile.write(body)
+
+    def _fault(self) -> bool:
+        """Apply latency, the rate limit and faults; return True when the request is answered."""
+        injector = self.injector
+        spec = injector.spec
+        if not spec.active:
+            return False
+        if spec.latency:
+            time.sleep(spec.latency)
+        kind, detail = injector.next()
+        if injector.limited(self.client_address[0]) or kind == "429":
+            body = b'{"jsonrpc":"2.0","error":{"code":429,"message":"Too many requests"},"id":null}'
+            self.send_response(429)
+            self.send_header("Retry-After", str(spec.retry_after))
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return True
+        if kind == "5xx":
+            status = (500, 502, 503)[min(int(detail * 3), 2)]
+            self._send(status, HTTPStatus(status).phrase.encode(), "text/plain")
+            return True
+        if kind in ("reset", "timeout"):
+            if kind == "timeout":
+                time.sleep(spec.hang)
+            # Linger 0 makes the close a TCP reset rather than an orderly shutdown.
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.close_connection = True
+            return True
+        self._pending = kind
+        return False
 
     def _send_json(self, status: int, value: Any) -> None:
         self._send(status, json.dumps(value, separators=(",", ":")).encode())
@@ -92,16 +141,15 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         """Answer a JSON-RPC request or batch on /, or a kobe API call."""
         url = urlsplit(self.path)
-        if url.path in KOBE_ROUTES:
-            body = self._read_body()
-            if body is not None:
-                self._kobe(url, body)
-            return
-        if url.path != "/":
+        if url.path != "/" and url.path not in KOBE_ROUTES:
             self._send_json(404, {"error": f"no route {self.path}"})
             return
         body = self._read_body()
-        if body is not None:
+        if body is None or self._fault():
+            return
+        if url.path in KOBE_ROUTES:
+            self._kobe(url, body)
+        else:
             self._send(200, self.dispatcher.handle(body) or b"")
 
     def do_GET(self) -> None:
@@ -111,7 +159,8 @@ class _Handler(BaseHTTPRequestHandler):
         if url.path == "/health":
             self._send(200, b"ok", "text/plain")
         elif url.path in KOBE_ROUTES:
-            self._kobe(url, b"")
+            if not self._fault():
+                self._kobe(url, b"")
         elif url.path == "/simnet/truth/validators":
             self._send_json(200, validators_truth(cluster))
         elif url.path == "/simnet/truth/epochs":
@@ -155,21 +204,36 @@ class SimnetHandle:
 
 
 def make_server(
-    profile: str = "demo", seed: int = 0, host: str = "127.0.0.1", port: int = 0, **overrides: Any
+    profile: str = "demo",
+    seed: int = 0,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    faults: str | None = None,
+    **overrides: Any,
 ) -> tuple[ThreadingHTTPServer, Cluster]:
-    """Build (without starting) the HTTP server for a profile, seed and profile overrides."""
+    """Build (without starting) the HTTP server for a profile, seed, fault spec and overrides."""
+    if faults is not None:
+        overrides["faults"] = faults
     cluster = Cluster(get_profile(profile, seed, **overrides))
-    handler = type("SimnetHandler", (_Handler,), {"dispatcher": Dispatcher(cluster)})
+    injector = FaultInjector(parse_faults(cluster.profile.faults), seed)
+    handler = type(
+        "SimnetHandler", (_Handler,), {"dispatcher": Dispatcher(cluster), "injector": injector}
+    )
     server = ThreadingHTTPServer((host, port), handler)
     server.daemon_threads = True
     return server, cluster
 
 
 def start_simnet(
-    profile: str = "demo", seed: int = 0, host: str = "127.0.0.1", port: int = 0, **overrides: Any
+    profile: str = "demo",
+    seed: int = 0,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    faults: str | None = None,
+    **overrides: Any,
 ) -> SimnetHandle:
     """Start simnet in a daemon thread (port 0 picks a free one) and return its handle."""
-    return SimnetHandle(*make_server(profile, seed, host, port, **overrides))
+    return SimnetHandle(*make_server(profile, seed, host, port, faults, **overrides))
 
 
 def serve_forever(
@@ -177,10 +241,11 @@ def serve_forever(
     seed: int = 0,
     host: str = "127.0.0.1",
     port: int = 8899,
+    faults: str | None = None,
     **overrides: Any,
 ) -> None:
     """Serve simnet in the foreground until interrupted, after printing its URL."""
-    server, cluster = make_server(profile, seed, host, port, **overrides)
+    server, cluster = make_server(profile, seed, host, port, faults, **overrides)
     bound_host, bound_port = server.server_address[:2]
     print(
         f"simnet {cluster.profile.name} (seed {seed}) listening on http://{bound_host!s}:{bound_port}",

@@ -37,6 +37,7 @@ WALLETS = 50_000
 _CU_LIMITS = (100_000, 200_000, 250_000, 500_000, 1_000_000)
 
 
+@lru_cache(maxsize=64)
 def _logs(*programs: str) -> tuple[str, ...]:
     out: list[str] = []
     for program in programs:
