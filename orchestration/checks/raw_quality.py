@@ -2,15 +2,13 @@
 
 import dagster as dg
 
+from expectations.registry import SUITES
 from expectations.runner import run_suite
 from orchestration.partitions import epoch_partitions
 from orchestration.resources import WarehouseResource
 
-GUARDED_TABLES = (
-    "raw_solana.epochs",
-    "raw_solana.vote_accounts",
-    "raw_solana.block_production",
-)
+# Every table with a suite in the registry gets its check: adding a suite adds the gate.
+GUARDED_TABLES = tuple(SUITES)
 
 
 def asset_key_for(table: str) -> dg.AssetKey:
