@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import os
+import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, redirect_stdout
@@ -19,6 +21,8 @@ from orchestration.summary import Summary, collect_summary
 from orchestration.warehouse import init_warehouse, warehouse_url
 
 QUIET_LOGS = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+# Long loads report slots done, rate and time left on this logger; run() shows it on the terminal.
+PROGRESS_LOGGER = "mevhouse.progress"
 
 
 class RunFailed(RuntimeError):
@@ -32,6 +36,30 @@ class EpochOutcome:
     checks_passed: int = 0
     checks_failed: list[str] = field(default_factory=list)
     failed_steps: list[str] = field(default_factory=list)
+
+
+class _EchoHandler(logging.Handler):
+    def __init__(self, echo: Callable[[str], None]) -> None:
+        super().__init__(logging.INFO)
+        self.echo = echo
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.echo(f"      {record.getMessage()}")
+
+
+@contextmanager
+def progress_to(echo: Callable[[str], None]) -> Iterator[None]:
+    """Show the progress logger's lines through `echo` while the block is running."""
+    logger = logging.getLogger(PROGRESS_LOGGER)
+    handler = _EchoHandler(echo)
+    logger.addHandler(handler)
+    previous = logger.level
+    logger.setLevel(logging.INFO)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(previous)
 
 
 @contextmanager
@@ -85,10 +113,17 @@ def run(
     epochs_spec: str | None = None,
     profile: str = "demo",
     seed: int = 0,
-    echo: Callable[[str], None] = print,
+    echo: Callable[[str], None] | None = None,
 ) -> Summary:
     """Materialise the epochs; raise RunFailed (after the summary is printable) on failures."""
     from orchestration.definitions import build_definitions
+
+    if echo is None:
+        # Bound to the terminal now: during a run stdout is redirected to the log file.
+        terminal = sys.stdout
+
+        def echo(line: str) -> None:
+            print(line, file=terminal, flush=True)
 
     url = warehouse_url(settings)
     init_warehouse(url)
@@ -108,7 +143,7 @@ def run(
         outcomes = []
         for number, epoch in enumerate(epochs, 1):
             echo(f"[{number}/{len(epochs)}] epoch {epoch}: load → check → transform ...")
-            with log_path.open("a") as log:
+            with log_path.open("a") as log, progress_to(echo):
                 outcome = run_epoch(job, instance, epoch, log)
             outcomes.append(outcome)
             status = "ok" if not (outcome.failed_steps or outcome.checks_failed) else "FAILED"

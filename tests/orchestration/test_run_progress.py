@@ -1,0 +1,30 @@
+"""Progress lines of long loads reach the terminal during `mevhouse run`, and only then."""
+
+from __future__ import annotations
+
+import io
+import logging
+from contextlib import redirect_stdout
+
+from orchestration.run import PROGRESS_LOGGER, progress_to
+
+
+def test_progress_lines_reach_echo_only_inside_the_block() -> None:
+    lines: list[str] = []
+    logger = logging.getLogger(PROGRESS_LOGGER)
+    with progress_to(lines.append):
+        logger.info("blocks: %d/%d slots", 10, 40)
+    logger.info("after the run")
+    assert lines == ["      blocks: 10/40 slots"]
+
+
+def test_progress_is_shown_while_stdout_goes_to_the_log() -> None:
+    terminal, log = io.StringIO(), io.StringIO()
+
+    def echo(line: str) -> None:
+        print(line, file=terminal)
+
+    with progress_to(echo), redirect_stdout(log):
+        logging.getLogger(PROGRESS_LOGGER).info("blocks: 40/40 slots")
+    assert "blocks: 40/40" in terminal.getvalue()
+    assert "blocks" not in log.getvalue()
