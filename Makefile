@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint ui clean
+.PHONY: install run test lint ui bench clean
 
 install: $(STAMP)
 
@@ -22,14 +22,18 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check orchestration ingestion simnet expectations tests
-	$(BIN)/ruff format --check orchestration ingestion simnet expectations tests
+	$(BIN)/ruff check orchestration ingestion simnet expectations tests bench
+	$(BIN)/ruff format --check orchestration ingestion simnet expectations tests bench
 	$(BIN)/mypy
 	# sqlfluff's dbt templater compiles models, which needs a reachable warehouse.
 	eval "$$($(BIN)/mevhouse warehouse env)" && cd dbt_project && ../$(BIN)/sqlfluff lint models
 
 ui: $(STAMP)
 	$(BIN)/mevhouse ui
+
+# Every bench/*.py with a main(); `make bench BENCH="simnet_getblock"` runs only the named ones.
+bench: $(STAMP)
+	$(BIN)/python bench/run.py $(BENCH)
 
 clean:
 	-$(BIN)/mevhouse warehouse stop

@@ -1,4 +1,4 @@
-"""Jito: per-epoch tips per leader, MEV rewards after the block engine's cut, MEV commissions."""
+"""Jito: per-epoch tips per leader and MEV rewards after the block engine's cut."""
 
 from __future__ import annotations
 
@@ -8,28 +8,10 @@ import numpy as np
 import numpy.typing as npt
 
 from simnet.cluster import Cluster
-from simnet.rng import digest
-from simnet.validators import Validator
 
 # The block engine keeps 5% of tips; the rest reaches the leader's tip distribution account.
 BLOCK_ENGINE_BPS = 500
 BPS = 10_000
-# Mainnet's MEV commission mix (bps): mostly 8-10%, some 0%, a few keep everything.
-_MEV_COMMISSIONS = ((0, 0.12), (500, 0.13), (800, 0.3), (1_000, 0.37), (5_000, 0.03), (BPS, 0.05))
-
-
-def mev_commission_bps(seed: int, validator: Validator, epoch: int) -> int | None:
-    """Return a validator's MEV commission for an epoch (None when it does not run Jito)."""
-    if not validator.runs_jito:
-        return None
-    if epoch in validator.rug_epochs:
-        return BPS  # rugs raise both commissions
-    u = int.from_bytes(digest(seed, "mev-commission", validator.index)[:4], "little") / 2**32
-    for bps, share in _MEV_COMMISSIONS:
-        if u < share:
-            return bps
-        u -= share
-    return _MEV_COMMISSIONS[-1][0]
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from typing import Any
 
 from simnet import keys
 from simnet.cluster import Cluster
-from simnet.jito import epoch_mev, mev_commission_bps
+from simnet.jito import epoch_mev
 from simnet.validators import LAMPORTS_PER_SOL
 
 MAX_LIMIT = 10_000
@@ -34,7 +34,7 @@ def validators(cluster: Cluster, epoch: int | None = None) -> dict[str, Any]:
         out.append(
             {
                 "active_stake": int(stakes[v.index]),
-                "mev_commission_bps": mev_commission_bps(cluster.seed, v, epoch),
+                "mev_commission_bps": v.mev_commission_at(epoch),
                 "mev_rewards": int(mev.mev_rewards[v.index]),
                 "running_jito": v.runs_jito,
                 "vote_account": v.vote_account,
@@ -61,7 +61,7 @@ def validator_rewards(
             {
                 "claim_status_account": keys.address(cluster.seed, f"claim/{v.index}/{epoch}"),
                 "epoch": epoch,
-                "mev_commission": mev_commission_bps(cluster.seed, v, epoch),
+                "mev_commission": v.mev_commission_at(epoch),
                 "mev_revenue": int(mev.mev_rewards[v.index]),
                 "num_stakers": 1 + int(stakes[v.index] // (2_000 * LAMPORTS_PER_SOL)),
                 "priority_fee_commission": None,

@@ -8,7 +8,7 @@ import numpy as np
 
 from simnet.cluster import Cluster
 from simnet.inflation import epoch_inflation
-from simnet.jito import epoch_mev, mev_commission_bps
+from simnet.jito import epoch_mev
 from simnet.votes import credits_earned
 
 
@@ -70,7 +70,7 @@ def epoch_truth(cluster: Cluster, epoch: int) -> dict[str, Any]:
             "fee_rewards_lamports": int(fee_rewards[v.index]),
             "tips_lamports": int(mev.tips[v.index]),
             "mev_rewards_lamports": int(mev.mev_rewards[v.index]),
-            "mev_commission_bps": mev_commission_bps(cluster.seed, v, epoch),
+            "mev_commission_bps": v.mev_commission_at(epoch),
             "inflation_lamports": None if inflation is None else int(inflation.rewards[v.index]),
             "inflation_commission_lamports": None
             if inflation is None

@@ -10,13 +10,11 @@ import numpy.typing as npt
 
 from simnet import keys
 from simnet.profiles import Profile
-from simnet.rng import rng
+from simnet.rng import digest, rng
 
 LAMPORTS_PER_SOL = 1_000_000_000
 NEVER = np.iinfo(np.int64).max
-# Mainnet's commission mix: mostly 0 or 5%, some 100% (private validators), a few in between.
-_COMMISSIONS = np.array([0, 5, 10, 100, 1, 2, 3, 4, 6, 7, 8])
-_COMMISSION_P = np.array([0.55, 0.22, 0.05, 0.07, 0.02, 0.02, 0.01, 0.02, 0.01, 0.015, 0.015])
+MAX_MEV_COMMISSION_BPS = 10_000
 
 
 @dataclass(frozen=True)
@@ -29,6 +27,8 @@ class Validator:
     first_epoch: int
     exit_epoch: int | None
     base_commission: int
+    # None when the validator does not run Jito.
+    base_mev_commission_bps: int | None
     commission_change: tuple[int, int] | None
     rug_epochs: tuple[int, ...]
     skip_probability: float
@@ -44,6 +44,12 @@ class Validator:
         if self.commission_change is not None and epoch >= self.commission_change[0]:
             return self.commission_change[1]
         return self.base_commission
+
+    def mev_commission_at(self, epoch: int) -> int | None:
+        """Return the MEV commission (bps) for an epoch: None without Jito, all of it in a rug."""
+        if self.base_mev_commission_bps is None:
+            return None
+        return MAX_MEV_COMMISSION_BPS if epoch in self.rug_epochs else self.base_mev_commission_bps
 
 
 class Population:
@@ -114,7 +120,8 @@ def _draw(p: Profile) -> tuple[Validator, ...]:
     down_at = p.frozen_slot - g.integers(256, p.slots_per_epoch, n)
 
     g = rng(p.seed, "commission")
-    base = g.choice(_COMMISSIONS, n, p=_COMMISSION_P / _COMMISSION_P.sum())
+    values, weights = np.array(p.commission_mix).T
+    base = g.choice(values.astype(np.int64), n, p=weights / weights.sum())
     changes = g.random(n) < 0.08
     change_epoch = g.integers(1, last_epoch + 1, n)
     change_to = g.choice(np.array([0, 5, 7, 10]), n)
@@ -135,9 +142,13 @@ def _draw(p: Profile) -> tuple[Validator, ...]:
         np.where(tier < 0.97, g.uniform(0.05, 0.2, n), g.uniform(0.2, 0.7, n)),
     )
     g = rng(p.seed, "vote-quality")
-    quality = np.where(g.random(n) < 0.9, 1.0 - g.beta(2.0, 150.0, n), g.uniform(0.8, 0.97, n))
+    quality = np.where(
+        g.random(n) < 1.0 - p.vote_tail_share,
+        1.0 - g.beta(2.0, p.vote_loss_beta, n),
+        g.uniform(0.8, 0.97, n),
+    )
     g = rng(p.seed, "behaviour")
-    jito, colludes = g.random(n) < 0.92, g.random(n) < 0.03
+    jito, colludes = g.random(n) < p.jito_share, g.random(n) < 0.03
 
     out = []
     for i in range(n):
@@ -156,6 +167,7 @@ def _draw(p: Profile) -> tuple[Validator, ...]:
                 first_epoch=first[i],
                 exit_epoch=int(exit_at[i]) if exits[i] else None,
                 base_commission=int(base[i]),
+                base_mev_commission_bps=_mev_commission(p, i) if jito[i] else None,
                 commission_change=(int(change_epoch[i]), int(change_to[i])) if changes[i] else None,
                 rug_epochs=tuple(e for e in rug_epochs if e >= first[i]) if rugs[i] else (),
                 skip_probability=round(float(skip[i]), 6),
@@ -166,3 +178,13 @@ def _draw(p: Profile) -> tuple[Validator, ...]:
             )
         )
     return tuple(out)
+
+
+def _mev_commission(p: Profile, index: int) -> int:
+    # A per-validator hash rather than a stream: the draw stays put when the population grows.
+    u = int.from_bytes(digest(p.seed, "mev-commission", index)[:4], "little") / 2**32
+    for bps, share in p.mev_commission_mix:
+        if u < share:
+            return bps
+        u -= share
+    return p.mev_commission_mix[-1][0]

@@ -1,0 +1,1 @@
+"""Benchmarks: each module here with a main() is one benchmark (run them with bench/run.py)."""

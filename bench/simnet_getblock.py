@@ -1,0 +1,171 @@
+"""simnet's getBlock throughput over real HTTP, against a client parsing the same bodies.
+
+For each profile, simnet runs in its own process (so the client's threads do not share its GIL)
+and CLIENT_THREADS keep-alive connections fetch the last produced slots before the finalized tip:
+rewards only, then full transactions. The ratio compares simnet's full-block rate with how fast
+one client thread parses the same bodies with solders' GetBlockResp.from_json.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import multiprocessing as mp
+import threading
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from multiprocessing.connection import Connection
+from multiprocessing.synchronize import Event
+from typing import Any
+from urllib.parse import urlsplit
+
+from solders.rpc.responses import GetBlockResp
+
+from bench._report import table, write_result
+
+PROFILES = ("demo", "mainnet")
+CLIENT_THREADS = 4
+# (getBlock config, produced slots fetched): fewer full blocks, each is ~1.5 MB of JSON.
+MODES: dict[str, tuple[dict[str, Any], int]] = {
+    "rewards": ({"transactionDetails": "none", "rewards": True}, 400),
+    "full": (
+        {"encoding": "json", "maxSupportedTransactionVersion": 0, "transactionDetails": "full"},
+        60,
+    ),
+}
+
+
+def _serve(profile: str, conn: Connection, stop: Event) -> None:
+    from simnet.server import start_simnet
+
+    with start_simnet(profile, seed=0) as handle:
+        conn.send(handle.url)
+        stop.wait()
+
+
+@contextmanager
+def simnet_process(profile: str) -> Iterator[str]:
+    """Serve a profile from a child process on a free port and yield its URL."""
+    ctx = mp.get_context("spawn")
+    parent, child = ctx.Pipe()
+    stop = ctx.Event()
+    proc = ctx.Process(target=_serve, args=(profile, child, stop), daemon=True)
+    proc.start()
+    try:
+        deadline = time.monotonic() + 120
+        while not parent.poll(0.2):
+            if not proc.is_alive():
+                raise RuntimeError(
+                    f"simnet {profile} exited ({proc.exitcode}); see its error above"
+                )
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"simnet {profile} did not start within 120 s")
+        yield str(parent.recv())
+    finally:
+        stop.set()
+        proc.join(10)
+
+
+class Client:
+    """One keep-alive JSON-RPC connection per thread."""
+
+    def __init__(self, url: str) -> None:
+        parts = urlsplit(url)
+        self._host, self._port = parts.hostname or "127.0.0.1", parts.port or 80
+        self._local = threading.local()
+
+    def post(self, method: str, params: list[Any]) -> bytes:
+        """Send one call and return the raw body (an HTTP error status raises)."""
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._local.conn = http.client.HTTPConnection(self._host, self._port, timeout=60)
+        body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": method, "params": params})
+        conn.request("POST", "/", body, {"Content-Type": "application/json"})
+        response = conn.getresponse()
+        data = response.read()
+        if response.status != 200:
+            raise RuntimeError(f"{method} answered HTTP {response.status}: {data[:200]!r}")
+        return data
+
+    def result(self, method: str, params: list[Any]) -> Any:
+        """Send one call and return its result."""
+        return json.loads(self.post(method, params))["result"]
+
+
+def last_produced_slots(client: Client, count: int) -> list[int]:
+    """Return the last count produced slots at or before the finalized tip."""
+    tip = client.result("getSlot", [{"commitment": "finalized"}])
+    # Skip rates are a few percent: twice the window always holds enough blocks.
+    slots: list[int] = client.result("getBlocks", [max(tip - 2 * count, 0), tip])
+    if len(slots) < count:
+        raise RuntimeError(f"only {len(slots)} produced slots before tip {tip}; want {count}")
+    return slots[-count:]
+
+
+def fetch(client: Client, slots: list[int], config: dict[str, Any]) -> tuple[float, list[bytes]]:
+    """Fetch every slot's block with CLIENT_THREADS threads; return (seconds, bodies)."""
+    client.post("getBlock", [slots[0], config])  # build the epoch's caches before timing
+    started = time.perf_counter()
+    with ThreadPoolExecutor(CLIENT_THREADS) as pool:
+        bodies = list(pool.map(lambda s: client.post("getBlock", [s, config]), slots))
+    return time.perf_counter() - started, bodies
+
+
+def parse_seconds(bodies: list[bytes]) -> float:
+    """Parse every body with solders on one thread; fail if any is not a block."""
+    started = time.perf_counter()
+    for body in bodies:
+        if not isinstance(GetBlockResp.from_json(body.decode()), GetBlockResp):
+            raise RuntimeError(f"not a getBlock result: {body[:200]!r}")
+    return time.perf_counter() - started
+
+
+def measure(profile: str) -> list[dict[str, Any]]:
+    """Measure every mode on one profile."""
+    rows = []
+    with simnet_process(profile) as url:
+        client = Client(url)
+        for mode, (config, count) in MODES.items():
+            slots = last_produced_slots(client, count)
+            seconds, bodies = fetch(client, slots, config)
+            parse = parse_seconds(bodies)
+            rows.append(
+                {
+                    "profile": profile,
+                    "mode": mode,
+                    "blocks": count,
+                    "threads": CLIENT_THREADS,
+                    "seconds": round(seconds, 3),
+                    "blocks_per_s": round(count / seconds, 1),
+                    "mean_body_bytes": sum(map(len, bodies)) // count,
+                    "parse_blocks_per_s": round(count / parse, 1),
+                    # > 1: simnet serves blocks faster than one client thread can parse them.
+                    "serve_over_parse": round(parse / seconds, 3),
+                }
+            )
+    return rows
+
+
+def main() -> None:
+    """Measure both profiles, print a table and write bench/results/simnet_getblock.json."""
+    rows = [row for profile in PROFILES for row in measure(profile)]
+    keys = ["profile", "mode", "blocks", "blocks_per_s", "mean_body_bytes"]
+    keys += ["parse_blocks_per_s", "serve_over_parse"]
+    print(table(keys, [[row[k] for k in keys] for row in rows]))
+    path = write_result(
+        "simnet_getblock",
+        {
+            "what": "simnet getBlock blocks/s over HTTP with CLIENT_THREADS keep-alive clients; "
+            "serve_over_parse = simnet's rate / one thread's solders GetBlockResp.from_json rate "
+            "on the same bodies",
+            "client_threads": CLIENT_THREADS,
+            "results": rows,
+        },
+    )
+    print(f"written {path}")
+
+
+if __name__ == "__main__":
+    main()
