@@ -67,6 +67,17 @@ def cmd_simnet_serve(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
+    # bench/ ships with the checkout, not the installed package: find it beside this package.
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    if not os.path.isfile(os.path.join(root, "bench", "run.py")):
+        raise ValueError(f"mevhouse bench needs a source checkout; no bench/run.py under {root}")
+    sys.path.insert(0, root)
+    from bench.run import run
+
+    return run(args.names)
+
+
 def cmd_warehouse(args: argparse.Namespace, settings: Settings) -> int:
     from orchestration.warehouse import embedded, init_warehouse, libpq_env, warehouse_url
     from orchestration.warehouse.embedded import bin_dir
@@ -155,6 +166,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_cluster_options(serve)
     serve.set_defaults(func=cmd_simnet_serve)
+
+    bench = sub.add_parser(
+        "bench",
+        help="run the benchmarks in bench/ (writes bench/results/)",
+        description="Run every bench/*.py benchmark, or only those named.",
+    )
+    bench.add_argument("names", nargs="*", help="e.g. simnet_getblock (default: all)")
+    bench.set_defaults(func=cmd_bench)
 
     wh = sub.add_parser(
         "warehouse",
