@@ -13,6 +13,9 @@ from simnet.rng import item_uniform, key64
 
 # Checked in this order against one uniform draw per request.
 KINDS = ("429", "5xx", "reset", "timeout", "truncate", "invalid")
+# getBlock's own fault: a produced, finalized block answers -32004 "Block not available" (the
+# transient error mainnet nodes give while a block is still being stored), drawn per getBlock call.
+UNAVAILABLE = "unavailable"
 _DURATION = re.compile(r"^(\d+(?:\.\d+)?)(ms|s)$")
 
 
@@ -26,6 +29,8 @@ class FaultSpec:
     # Requests per second per client address (None: unlimited), as public RPC nodes limit.
     rps: float | None = None
     retry_after: int = 1
+    # Share of getBlock calls for produced slots answered with -32004.
+    unavailable: float = 0.0
 
     @property
     def active(self) -> bool:
@@ -42,9 +47,9 @@ def _duration(text: str) -> float:
 
 
 def parse(spec: str) -> FaultSpec:
-    """Parse "latency=50ms,429=0.05,5xx=0.02,reset=0.01,timeout=0.01,rps=10,hang=2s"."""
+    """Parse "latency=50ms,429=0.05,5xx=0.02,reset=0.01,timeout=0.01,rps=10,unavailable=0.1"."""
     rates: dict[str, float] = {}
-    latency, hang, rps, retry_after = 0.0, 10.0, None, 1
+    latency, hang, rps, retry_after, unavailable = 0.0, 10.0, None, 1, 0.0
     for item in filter(None, (part.strip() for part in spec.split(","))):
         name, sep, value = item.partition("=")
         if not sep:
@@ -60,19 +65,32 @@ def parse(spec: str) -> FaultSpec:
         elif name == "retry_after":
             retry_after = int(value)
         elif name in KINDS:
-            rate = float(value)
-            if not 0.0 <= rate <= 1.0:
-                raise ValueError(f"fault rate {name}={value} must be within 0..1")
-            rates[name] = rate
+            rates[name] = _rate(name, value)
+        elif name == UNAVAILABLE:
+            unavailable = _rate(name, value)
         else:
             raise ValueError(
                 f"unknown fault {name!r}; known: latency, hang, rps, retry_after, "
-                + ", ".join(KINDS)
+                + ", ".join((*KINDS, UNAVAILABLE))
             )
     if sum(rates.values()) > 1.0:
         raise ValueError("fault rates add up to more than 1")
     ordered = tuple((kind, rates[kind]) for kind in KINDS if kind in rates)
-    return FaultSpec(rates=ordered, latency=latency, hang=hang, rps=rps, retry_after=retry_after)
+    return FaultSpec(
+        rates=ordered,
+        latency=latency,
+        hang=hang,
+        rps=rps,
+        retry_after=retry_after,
+        unavailable=unavailable,
+    )
+
+
+def _rate(name: str, value: str) -> float:
+    rate = float(value)
+    if not 0.0 <= rate <= 1.0:
+        raise ValueError(f"fault rate {name}={value} must be within 0..1")
+    return rate
 
 
 class FaultInjector:
@@ -114,3 +132,22 @@ class FaultInjector:
                 return kind, float(detail)
             u -= rate
         return None, float(detail)
+
+
+class CallFaults:
+    """Decides whether a method's n-th call fails, from (seed, label, n), at a fixed rate."""
+
+    def __init__(self, rate: float, seed: int, label: str) -> None:
+        self.rate = rate
+        self._key = key64(seed, "faults", label)
+        self._lock = threading.Lock()
+        self._count = 0
+
+    def hit(self) -> bool:
+        """Return whether this call fails (and count it)."""
+        if not self.rate:
+            return False
+        with self._lock:
+            number = self._count
+            self._count += 1
+        return bool(item_uniform(self._key, np.array([number], dtype=np.int64))[0] < self.rate)

@@ -6,6 +6,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -14,7 +15,12 @@ import numpy.typing as npt
 from simnet import keys
 from simnet.blocks.economics import EpochEconomics, epoch_economics
 from simnet.blocks.model import Transaction
-from simnet.blocks.producers import WALLETS, Producer, TipProducer, TransferProducer, VoteProducer
+from simnet.blocks.producers import WALLETS, Producer, TransferProducer
+from simnet.blocks.tips import TipProducer
+from simnet.blocks.token_transfers import TokenTransferProducer
+from simnet.blocks.voting import TOWER_DEPTH, VoteProducer
+from simnet.faults import CallFaults
+from simnet.faults import parse as parse_faults
 from simnet.rng import item_uniform, key64
 from simnet.validators import LAMPORTS_PER_SOL, Validator
 
@@ -22,7 +28,15 @@ if TYPE_CHECKING:
     from simnet.cluster import Cluster
 
 # Producer ids per block position; DEX swaps and MEV bundles add their own.
-VOTE, TRANSFER, TIP = 0, 1, 2
+VOTE, TRANSFER, TIP, TOKEN_TRANSFER, INNER_TIP = 0, 1, 2, 3, 4
+USER_KINDS = (TRANSFER, TOKEN_TRANSFER)
+# Columns of BlockPlan.draws, uniforms per position; balances use _BALANCE and the next one.
+_VOTER, _BALANCE, _PAYER, _AMOUNT, _KIND, _VARIANT, _FAILURE, _LOOKUP = 0, 1, 3, 4, 5, 6, 7, 8
+_COLUMNS = 9
+# Tip transactions a block's tip total is split over, at most.
+MAX_TIPS = 6
+# Share of token transfers whose message loads keys from an address lookup table.
+LOOKUP_SHARE = 0.5
 # 400 ms slots for blockTime, whatever pace the simulated tip moves at.
 SLOT_MS = 400
 _PLAN_CACHE = 64
@@ -48,34 +62,66 @@ class BlockPlan:
     block_time: int
     kinds: npt.NDArray[np.uint8]
     priority: npt.NDArray[np.int64]
+    # Tip lamports per position (0 except at tip transactions); they sum to the block's tip.
+    tips: npt.NDArray[np.int64]
+    failed: npt.NDArray[np.bool_]
     tip: int
     leader_fee: int
     voters: tuple[Validator, ...]
+    # Per validator index: whether it still votes with legacy Vote rather than TowerSync.
+    legacy_voters: npt.NDArray[np.bool_]
+    # The last blocks up to the parent, oldest first, and the root below them (voters' towers).
+    tower: tuple[int, ...]
+    root: int | None
+    block_id: str
     draws: npt.NDArray[np.float64]
 
     def __len__(self) -> int:
         return len(self.kinds)
 
+    # Per-position values every transaction reads, as Python lists: indexing numpy per scalar
+    # costs more than building the whole block's list once.
+    @cached_property
+    def _voter_indexes(self) -> list[int]:
+        return list((self.draws[:, _VOTER] * len(self.voters)).astype(np.int64).tolist())
+
+    @cached_property
+    def _balances(self) -> list[list[int]]:
+        draws = self.draws[:, _BALANCE : _BALANCE + 2]
+        return list((LAMPORTS_PER_SOL * (0.05 + 40 * draws**3)).astype(np.int64).tolist())
+
     def voter(self, index: int) -> Validator:
         """Return the validator whose vote sits at a block position."""
-        return self.voters[int(self.draws[index, 0] * len(self.voters))]
+        return self.voters[self._voter_indexes[index]]
 
     def balance(self, index: int, account: int = 0) -> int:
         """Return a plausible pre-balance for one account of a position's transaction."""
-        return int(LAMPORTS_PER_SOL * (0.05 + 40 * self.draws[index, 1 + account] ** 3))
+        return int(self._balances[index][account])
 
     def wallets(self, index: int) -> tuple[int, int]:
         """Return the (payer, recipient) wallet numbers of a transfer."""
-        payer = int(self.draws[index, 3] * WALLETS)
-        return payer, (payer + 1 + int(self.draws[index, 0] * (WALLETS - 1))) % WALLETS
+        payer = int(self.draws[index, _PAYER] * WALLETS)
+        return payer, (payer + 1 + int(self.draws[index, _VOTER] * (WALLETS - 1))) % WALLETS
 
     def amount(self, index: int) -> int:
         """Return a transfer's lamports (heavy-tailed around 0.1 SOL)."""
-        return int(LAMPORTS_PER_SOL * 0.1 * np.exp(4 * (self.draws[index, 4] - 0.5)))
+        return int(LAMPORTS_PER_SOL * 0.1 * np.exp(4 * (self.draws[index, _AMOUNT] - 0.5)))
 
     def priority_fee(self, index: int) -> int:
         """Return a position's share of the block's priority fees."""
         return int(self.priority[index])
+
+    def tip_amount(self, index: int) -> int:
+        """Return the lamports the tip transaction at a position pays."""
+        return int(self.tips[index])
+
+    def fails(self, index: int) -> bool:
+        """Return whether the user transaction at a position fails (it still pays its fee)."""
+        return bool(self.failed[index])
+
+    def uses_lookup(self, index: int) -> bool:
+        """Return whether a position's token transfer loads keys from a lookup table."""
+        return bool(self.draws[index, _LOOKUP] < LOOKUP_SHARE)
 
     def has_versioned(self) -> bool:
         """Return whether any transaction is version 0 (so legacy-only clients are refused)."""
@@ -91,8 +137,19 @@ class BlockBuilder:
         self.producers: dict[int, Producer] = {
             VOTE: VoteProducer(),
             TRANSFER: TransferProducer(),
-            TIP: TipProducer(),
+            TOKEN_TRANSFER: TokenTransferProducer(),
+            TIP: TipProducer(inner=False),
+            INNER_TIP: TipProducer(inner=True),
         }
+        # getBlock's -32004 fault for produced blocks (faults.UNAVAILABLE).
+        self.unavailable = CallFaults(
+            parse_faults(cluster.profile.faults).unavailable, self.seed, "getBlock"
+        )
+        population = cluster.population
+        self._legacy_voters = (
+            item_uniform(key64(self.seed, "legacy-voters"), np.arange(len(population)))
+            < cluster.profile.legacy_vote_share
+        )
         self._lock = threading.RLock()
         self._economics: OrderedDict[int, EpochEconomics] = OrderedDict()
         self._plans: OrderedDict[int, BlockPlan] = OrderedDict()
@@ -138,6 +195,7 @@ class BlockBuilder:
 
     def _plan(self, slot: int) -> BlockPlan | None:
         cluster = self.cluster
+        profile = cluster.profile
         epoch = cluster.schedule.epoch(slot)
         prod = cluster.production(epoch)
         i = slot - prod.first_slot
@@ -151,21 +209,31 @@ class BlockBuilder:
         draws = np.stack(
             [
                 item_uniform(key ^ (salt * 0x9E3779B97F4A7C15 % 2**64), positions)
-                for salt in range(6)
+                for salt in range(_COLUMNS)
             ],
             axis=1,
         )
-        kinds = np.where(draws[:, 5] < cluster.profile.user_tx_share, TRANSFER, VOTE)
+        kinds = np.where(draws[:, _KIND] < profile.user_tx_share, TRANSFER, VOTE)
+        token = (kinds == TRANSFER) & (draws[:, _VARIANT] < profile.token_transfer_share)
+        kinds[token] = TOKEN_TRANSFER
+        tips = np.zeros(n, dtype=np.int64)
         if tip:
-            kinds[-1] = TIP
+            at = _tip_positions(n, tip, float(draws[-1, _VARIANT]))
+            kinds[at] = np.where(draws[at, _VARIANT] < profile.inner_tip_share, INNER_TIP, TIP)
+            kinds[-1] = TIP  # the block's closing bundle tips top-level
+            tips[at] = _split(tip, 0.5 + draws[at, _AMOUNT])
+        user = np.isin(kinds, USER_KINDS)
         # At least one transfer carries the block's priority fees.
-        if n and not (kinds == TRANSFER).any():
-            kinds[-2 if tip else -1] = TRANSFER
-        priority = _split(int(econ.priority_fees[i]), kinds == TRANSFER, draws[:, 4])
+        if n and not user.any():
+            kinds[np.flatnonzero(kinds == VOTE)[-1]] = TRANSFER
+            user = np.isin(kinds, USER_KINDS)
+        priority = np.zeros(n, dtype=np.int64)
+        priority[user] = _split(int(econ.priority_fees[i]), draws[user, _AMOUNT] ** 4 + 1e-9)
         pop = cluster.population
         stakes = pop.stakes(epoch)
         voting = np.flatnonzero((stakes > 0) & (pop.down_from_slot > slot))
         parent = cluster.latest_block(slot - 1) if slot > 0 else 0
+        tower, root = self._tower(parent)
         return BlockPlan(
             seed=self.seed,
             slot=slot,
@@ -177,11 +245,31 @@ class BlockBuilder:
             block_time=self.block_time(slot),
             kinds=kinds.astype(np.uint8),
             priority=priority,
+            tips=tips,
+            failed=user & (draws[:, _FAILURE] < profile.failed_tx_share),
             tip=tip,
             leader_fee=int(econ.leader_fees[i]),
             voters=tuple(pop.validators[int(v)] for v in voting) or (pop.validators[0],),
+            legacy_voters=self._legacy_voters,
+            tower=tower,
+            root=root,
+            block_id=keys.hash_b58(self.seed, f"block-id/{parent}"),
             draws=draws,
         )
+
+    def _tower(self, parent: int) -> tuple[tuple[int, ...], int | None]:
+        """Return the last TOWER_DEPTH blocks up to parent, oldest first, and the block below."""
+        newest_first: list[int] = []
+        slot = parent
+        while slot >= 0 and len(newest_first) <= TOWER_DEPTH:
+            prod = self.cluster.production(self.cluster.schedule.epoch(slot))
+            end = slot - prod.first_slot + 1
+            start = max(end - 2 * TOWER_DEPTH, 0)
+            hits = np.flatnonzero(prod.produced[start:end])[::-1] + prod.first_slot + start
+            newest_first += hits.tolist()
+            slot = prod.first_slot + start - 1
+        root = newest_first[TOWER_DEPTH] if len(newest_first) > TOWER_DEPTH else None
+        return tuple(reversed(newest_first[:TOWER_DEPTH])), root
 
     def transaction(self, plan: BlockPlan, index: int) -> Transaction:
         """Return the transaction at one block position."""
@@ -194,7 +282,7 @@ class BlockBuilder:
 
     def rewards(self, plan: BlockPlan) -> list[dict[str, Any]]:
         """Return the block's rewards: the leader's Fee reward and occasional Rent rewards."""
-        leader_balance = int(LAMPORTS_PER_SOL * (20 + 500 * float(plan.draws[0, 2])))
+        leader_balance = int(LAMPORTS_PER_SOL * (20 + 500 * float(plan.draws[0, _BALANCE + 1])))
         out = [_reward(plan.leader.identity, plan.leader_fee, leader_balance, "Fee")]
         rent = item_uniform(key64(self.seed, "rent"), np.array([plan.slot], dtype=np.int64))[0]
         share = self.cluster.profile.rent_reward_share
@@ -215,16 +303,17 @@ def _reward(pubkey: str, lamports: int, post_balance: int, kind: str) -> dict[st
     }
 
 
-def _split(
-    total: int, mask: npt.NDArray[np.bool_], weights: npt.NDArray[np.float64]
-) -> npt.NDArray[np.int64]:
-    # Integer shares of total over the masked positions, heavy-tailed, summing exactly to total.
-    out = np.zeros(len(mask), dtype=np.int64)
-    idx = np.flatnonzero(mask)
-    if not idx.size or total <= 0:
-        return out
-    w = weights[idx] ** 4 + 1e-9
-    shares = np.floor(total * w / w.sum()).astype(np.int64)
+def _tip_positions(n: int, tip: int, u: float) -> npt.NDArray[np.int64]:
+    # 1 to MAX_TIPS tips (fewer in small blocks or for small totals), spread evenly, the last
+    # one closing the block.
+    count = min(1 + int(u * MAX_TIPS), n // 2, max(1, tip // 100_000))
+    return (np.arange(1, count + 1, dtype=np.int64) * n) // count - 1
+
+
+def _split(total: int, weights: npt.NDArray[np.float64]) -> npt.NDArray[np.int64]:
+    # Integer shares of total in proportion to weights, summing exactly to total.
+    if not weights.size or total <= 0:
+        return np.zeros(len(weights), dtype=np.int64)
+    shares = np.floor(total * weights / weights.sum()).astype(np.int64)
     shares[0] += total - int(shares.sum())
-    out[idx] = shares
-    return out
+    return shares

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import numpy.typing as npt
@@ -25,7 +26,7 @@ class EpochEconomics:
     priority_fees: npt.NDArray[np.int64]
     tips: npt.NDArray[np.int64]
 
-    @property
+    @cached_property
     def leader_fees(self) -> npt.NDArray[np.int64]:
         """Return each block's Fee reward: half of base fees plus all priority fees."""
         return self.base_fees // LEADER_BASE_SHARE + self.priority_fees

@@ -12,6 +12,7 @@ from simnet.blocks.signatures import locate
 from simnet.cluster import Cluster
 from simnet.errors import (
     BLOCK_NOT_AVAILABLE,
+    LONG_TERM_STORAGE_SLOT_SKIPPED,
     SLOT_SKIPPED,
     UNSUPPORTED_TRANSACTION_VERSION,
     RpcError,
@@ -123,14 +124,32 @@ def get_first_available_block(cluster: Cluster, raw: Any) -> int:
     return 0
 
 
+def _not_available(slot: int) -> RpcError:
+    return RpcError(BLOCK_NOT_AVAILABLE, f"Block not available for slot {slot}")
+
+
 def _available(cluster: Cluster, slot: int) -> None:
-    if slot > cluster.current_slot():
-        raise RpcError(BLOCK_NOT_AVAILABLE, f"Block not available for slot {slot}")
-    if not cluster.blocks.produced(slot):
+    """Raise mainnet's error for a slot with no finalized block.
+
+    -32004 for slots past the finalized tip. For skipped slots, -32007 while the slot is within
+    the node's local ledger (the last `local_ledger_epochs` epochs), and -32009 for older ones,
+    which mainnet RPC providers look up in long-term storage (Bigtable) and report as missing
+    there; getFirstAvailableBlock stays 0 because long-term storage reaches back to genesis.
+    """
+    tip = cluster.current_slot()
+    if slot > tip:
+        raise _not_available(slot)
+    if cluster.blocks.produced(slot):
+        return
+    profile = cluster.profile
+    if slot < tip - profile.local_ledger_epochs * profile.slots_per_epoch:
         raise RpcError(
-            SLOT_SKIPPED,
-            f"Slot {slot} was skipped, or missing due to ledger jump to recent snapshot",
+            LONG_TERM_STORAGE_SLOT_SKIPPED,
+            f"Slot {slot} was skipped, or missing in long-term storage",
         )
+    raise RpcError(
+        SLOT_SKIPPED, f"Slot {slot} was skipped, or missing due to ledger jump to recent snapshot"
+    )
 
 
 def get_block_time(cluster: Cluster, raw: Any) -> int:
@@ -172,6 +191,8 @@ def get_block(cluster: Cluster, raw: Any) -> dict[str, Any]:
     versioned = _max_version(config) is not None
     _available(cluster, slot)
     builder = cluster.blocks
+    if builder.unavailable.hit():
+        raise _not_available(slot)
     plan = builder.plan(slot)
     assert plan is not None  # _available checked the slot was produced
     if details in ("full", "accounts") and not versioned and plan.has_versioned():

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 from simnet_http import get_json, post_raw
 
+from simnet.blocks.programs import TIP_ACCOUNTS
 from simnet.profiles import get_profile
 from simnet.schedule import leader_schedule
 from simnet.server import SimnetHandle
@@ -110,3 +111,27 @@ def test_population_looks_like_mainnet(demo: SimnetHandle, call: Any) -> None:
     assert stakes[0] > 50 * stakes[len(stakes) // 2]  # heavy-tailed
     truth_votes = {v["vote_account"] for v in validators}
     assert {a["votePubkey"] for a in accounts} <= truth_votes
+
+
+def test_tip_transfers_add_up_to_each_blocks_tips(demo: SimnetHandle, call: Any) -> None:
+    # Top-level and inner tips, only in successful transactions, sum to the per-slot tips whose
+    # epoch totals are the MEV rewards plus the block engine's share.
+    economics = demo.cluster.blocks.economics(6)
+    first = 6 * SPE
+    inner = 0
+    for slot in call("getBlocks", [first + 100, first + 130])["result"]:
+        config = {"encoding": "jsonParsed", "maxSupportedTransactionVersion": 0}
+        paid = 0
+        for tx in call("getBlock", [slot, config])["result"]["transactions"]:
+            groups = tx["meta"]["innerInstructions"]
+            instructions = tx["transaction"]["message"]["instructions"] + [
+                ix for group in groups for ix in group["instructions"]
+            ]
+            for ix in instructions:
+                info = ix.get("parsed", {}).get("info", {})
+                if info.get("destination") in TIP_ACCOUNTS:
+                    assert tx["meta"]["err"] is None
+                    paid += info["lamports"]
+                    inner += ix["stackHeight"] == 2
+        assert paid == economics.tips[slot - first]
+    assert inner > 0

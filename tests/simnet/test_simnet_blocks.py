@@ -19,7 +19,7 @@ from solders.rpc.responses import (
     GetTransactionResp,
 )
 
-from simnet.blocks.producers import TIP_ACCOUNTS
+from simnet.blocks.programs import TIP_ACCOUNTS
 from simnet.server import SimnetHandle
 
 TIP = 53_500
@@ -160,9 +160,27 @@ def test_block_shape_matches_mainnet(demo: SimnetHandle, call: Any) -> None:
     assert set(parsed[0]["meta"]) == set(real_parsed["meta"])
     assert set(parsed[0]["transaction"]["message"]) == set(real_parsed["transaction"]["message"])
     sample_vote = sample["transactions"][0]["transaction"]["message"]["instructions"][0]
-    vote = next(t for t in parsed if t["version"] == "legacy")["transaction"]["message"]
-    assert set(vote["instructions"][0]) - {"stackHeight"} == set(sample_vote)
-    assert set(vote["instructions"][0]["parsed"]["info"]) == set(sample_vote["parsed"]["info"])
+    votes_parsed = [
+        t["transaction"]["message"]["instructions"][0] for t in parsed if t["version"] == "legacy"
+    ]
+    by_type: dict[str, list[dict[str, Any]]] = {}
+    for ix in votes_parsed:
+        assert set(ix) - {"stackHeight"} == set(sample_vote)
+        by_type.setdefault(ix["parsed"]["type"], []).append(ix)
+    # Most validators vote with TowerSync, a few still with legacy Vote.
+    assert len(by_type["towersync"]) > 10 * len(by_type["vote"]) > 0
+    assert set(by_type["vote"][0]["parsed"]["info"]) == set(sample_vote["parsed"]["info"])
+    tower = by_type["towersync"][0]["parsed"]["info"]
+    # agave's parse_vote names for TowerSync.
+    assert set(tower) == {"towerSync", "voteAccount", "voteAuthority"}
+    assert set(tower["towerSync"]) == {"blockId", "hash", "lockouts", "root", "timestamp"}
+    lockouts = tower["towerSync"]["lockouts"]
+    assert [lo["confirmation_count"] for lo in lockouts] == list(range(31, 0, -1))
+    assert lockouts[-1]["slot"] == block["parentSlot"]
+    # The tower is the last 31 blocks up to the parent, with the block below them as root.
+    root = tower["towerSync"]["root"]
+    assert _blocks(call, root, block["parentSlot"]) == [root] + [lo["slot"] for lo in lockouts]
+    assert tower["towerSync"]["hash"] == block["previousBlockhash"]
 
 
 def test_fee_reward_is_half_base_plus_priority(call: Any) -> None:
@@ -197,17 +215,27 @@ def test_transaction_details_and_versions(call: Any) -> None:
     assert legacy["signatures"] == signatures["signatures"]
 
 
+def _tips(tx: dict[str, Any]) -> list[tuple[int, dict[str, Any]]]:
+    """Return (stack height, info) of a jsonParsed transaction's transfers to tip accounts."""
+    inner = [ix for group in tx["meta"]["innerInstructions"] for ix in group["instructions"]]
+    return [
+        (ix["stackHeight"], ix["parsed"]["info"])
+        for ix in tx["transaction"]["message"]["instructions"] + inner
+        if ix.get("parsed", {}).get("info", {}).get("destination") in TIP_ACCOUNTS
+    ]
+
+
 def test_tips_go_to_tip_accounts(call: Any) -> None:
-    tipped = 0
-    for slot in _blocks(call, 45_000, 45_040)[:5]:
+    heights = []
+    for slot in _blocks(call, 45_000, 45_040)[:8]:
         txs = _block(call, slot, encoding="jsonParsed")["transactions"]
-        for tx in txs:
-            for ix in tx["transaction"]["message"]["instructions"]:
-                info = ix.get("parsed", {}).get("info", {})
-                if info.get("destination") in TIP_ACCOUNTS:
-                    tipped += 1
-                    assert tx is txs[-1] and info["lamports"] > 0
-    assert tipped >= 3
+        tipped = [(i, tip) for i, tx in enumerate(txs) for tip in _tips(tx)]
+        # The block's closing bundle tips top-level; others are spread through the block.
+        assert tipped[-1][0] == len(txs) - 1 and tipped[-1][1][0] == 1
+        for i, (height, info) in tipped:
+            assert txs[i]["meta"]["err"] is None and info["lamports"] > 0
+            heights.append(height)
+    assert set(heights) == {1, 2} and len(heights) > 16
 
 
 def test_get_transaction_round_trip(demo: SimnetHandle, call: Any) -> None:

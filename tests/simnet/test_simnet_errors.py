@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from simnet_http import get_json, post_raw
+from solders.rpc.responses import GetBlockResp
 
 from simnet.server import SimnetHandle
 
@@ -113,3 +114,30 @@ def test_keep_alive_and_routes(demo: SimnetHandle) -> None:
     assert get_json(f"{demo.url}/simnet/truth/epochs?epoch=7")[0] == 404
     assert get_json(f"{demo.url}/simnet/truth/epochs?epoch=x")[0] == 400
     assert get_json(f"{demo.url}/simnet/nothing")[0] == 404
+
+
+def _first_skipped(demo: SimnetHandle, start: int, end: int) -> int:
+    answer = json.loads(post_raw(demo.url, _request("getBlocks", [start, end])))
+    produced = set(answer["result"])
+    return next(s for s in range(start, end) if s not in produced)
+
+
+def _request(method: str, params: Any) -> bytes:
+    return json.dumps({"jsonrpc": "2.0", "id": 7, "method": method, "params": params}).encode()
+
+
+@pytest.mark.parametrize("method", ["getBlock", "getBlockTime"])
+def test_skipped_slots_recent_and_in_long_term_storage(demo: SimnetHandle, method: str) -> None:
+    # The demo node keeps one epoch (8,192 slots) of ledger before the tip.
+    recent = _first_skipped(demo, TIP - 8_000, TIP)
+    old = _first_skipped(demo, TIP - 9_000, TIP - 8_200)
+    assert _call_error(demo, method, [recent]) == {
+        "code": -32007,
+        "message": f"Slot {recent} was skipped, or missing due to ledger jump to recent snapshot",
+    }
+    assert _call_error(demo, method, [old]) == {
+        "code": -32009,
+        "message": f"Slot {old} was skipped, or missing in long-term storage",
+    }
+    raw = post_raw(demo.url, _request("getBlock", [old]))
+    assert not isinstance(GetBlockResp.from_json(raw.decode()), GetBlockResp)

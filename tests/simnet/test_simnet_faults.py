@@ -9,9 +9,9 @@ from collections import Counter
 from urllib.parse import urlsplit
 
 import pytest
-from simnet_http import get_json
+from simnet_http import call_json, get_json
 
-from simnet.faults import FaultInjector, parse
+from simnet.faults import CallFaults, FaultInjector, parse
 from simnet.server import SimnetHandle, start_simnet
 
 BODY = b'{"jsonrpc":"2.0","id":1,"method":"getSlot"}'
@@ -98,3 +98,36 @@ def test_latency_and_rate_limit() -> None:
         assert statuses[:5] == [200] * 5 and 429 in statuses[5:]
         time.sleep(0.5)
         assert _post(handle)[0] == 200  # the bucket refills with time
+
+
+def test_block_not_available_fault() -> None:
+    assert parse("unavailable=0.3").unavailable == 0.3
+    assert not parse("unavailable=0.3").active  # answered by getBlock, not at the HTTP layer
+    a, b = CallFaults(0.3, 5, "getBlock"), CallFaults(0.3, 5, "getBlock")
+    hits = [a.hit() for _ in range(2_000)]
+    assert hits == [b.hit() for _ in range(2_000)] and 500 < sum(hits) < 700
+    with pytest.raises(ValueError):
+        parse("unavailable=1.5")
+    with start_simnet("demo", faults="unavailable=0.3") as handle:
+        slots = call_json(handle.url, "getBlocks", [40_000, 40_100])["result"]
+        codes = []
+        for slot in slots[:60]:
+            answer = call_json(handle.url, "getBlock", [slot, {"transactionDetails": "none"}])
+            if "error" in answer:
+                assert answer["error"] == {
+                    "code": -32004,
+                    "message": f"Block not available for slot {slot}",
+                }
+            codes.append("error" in answer)
+        assert 8 < sum(codes) < 30
+        # A retry of the same slot gets through, and other methods are never refused.
+        slot = slots[codes.index(True)]
+        while "error" in call_json(handle.url, "getBlock", [slot, {"transactionDetails": "none"}]):
+            pass
+        assert all("result" in call_json(handle.url, "getBlockTime", [s]) for s in slots[:30])
+    with start_simnet("demo", faults="unavailable=0.3") as again:
+        replay = [
+            "error" in call_json(again.url, "getBlock", [s, {"transactionDetails": "none"}])
+            for s in slots[:60]
+        ]
+        assert replay == codes
