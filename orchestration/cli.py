@@ -162,7 +162,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8899)
     serve.add_argument(
         "--faults",
-        help="inject faults, e.g. latency=50ms,429=0.05,5xx=0.02,timeout=0.01,truncate=0.01,rps=40",
+        help=(
+            "inject faults, e.g. latency=50ms,429=0.05,5xx=0.02,timeout=0.01,truncate=0.01,"
+            "unavailable=0.05,rps=40 (see docs/architecture.md)"
+        ),
     )
     add_cluster_options(serve)
     serve.set_defaults(func=cmd_simnet_serve)
