@@ -16,6 +16,40 @@ def _not_null(*columns: str) -> list[Expectation]:
     return [gxe.ExpectColumnValuesToNotBeNull(column=column) for column in columns]
 
 
+def at_least_zero(*columns: str) -> list[Expectation]:
+    import great_expectations.expectations as gxe
+
+    return [gxe.ExpectColumnValuesToBeBetween(column=c, min_value=0) for c in columns]
+
+
+def pubkeys(*columns: str) -> list[Expectation]:
+    import great_expectations.expectations as gxe
+
+    return [
+        gxe.ExpectColumnValuesToMatchRegex(column=c, regex=BASE58_PUBKEY_REGEX) for c in columns
+    ]
+
+
+def keyed(key: tuple[str, ...], *not_null: str) -> list[Expectation]:
+    """The key's columns and `not_null` are never null, and the key is unique."""
+    import great_expectations.expectations as gxe
+
+    unique: Expectation = (
+        gxe.ExpectColumnValuesToBeUnique(column=key[0])
+        if len(key) == 1
+        else gxe.ExpectCompoundColumnsToBeUnique(column_list=list(key))
+    )
+    return [*_not_null(*key, *not_null), unique]
+
+
+def _observed_after(strictly: bool) -> Expectation:
+    import great_expectations.expectations as gxe
+
+    return gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+        column_A="observed_epoch", column_B="epoch", or_equal=not strictly
+    )
+
+
 def vote_accounts() -> list[Expectation]:
     """One row per vote account and epoch, as getVoteAccounts reported it."""
     import great_expectations.expectations as gxe
@@ -65,16 +99,70 @@ def block_production() -> list[Expectation]:
 
 
 def epochs() -> list[Expectation]:
-    """One row per epoch with its slot range."""
+    """One row per closed epoch: its slot range, block times and the inflation rates observed."""
     import great_expectations.expectations as gxe
 
     return [
-        *_not_null("epoch", "first_slot", "last_slot", "slots_in_epoch"),
+        *_not_null("epoch", "first_slot", "last_slot", "slots_in_epoch", "observed_epoch"),
         gxe.ExpectColumnValuesToBeUnique(column="epoch"),
         gxe.ExpectColumnPairValuesAToBeGreaterThanB(
             column_A="last_slot", column_B="first_slot", or_equal=True
         ),
         gxe.ExpectColumnValuesToBeBetween(column="slots_in_epoch", min_value=0, strict_min=True),
+        gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+            column_A="end_time", column_B="start_time", or_equal=True
+        ),
+        *(
+            gxe.ExpectColumnValuesToBeBetween(column=c, min_value=0, max_value=1)
+            for c in ("inflation_total", "inflation_validator", "inflation_foundation")
+        ),
+        _observed_after(strictly=True),
+    ]
+
+
+def epoch_credits() -> list[Expectation]:
+    """One row per vote account and closed epoch of the epochCredits history."""
+    import great_expectations.expectations as gxe
+
+    return [
+        *keyed(("epoch", "vote_pubkey"), "credits", "previous_credits", "earned", "observed_epoch"),
+        *at_least_zero("epoch", "previous_credits", "earned"),
+        # Credits are cumulative: an epoch ends with at least what the one before ended with.
+        gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+            column_A="credits", column_B="previous_credits", or_equal=True
+        ),
+        *pubkeys("vote_pubkey"),
+        _observed_after(strictly=True),
+    ]
+
+
+def leader_schedule() -> list[Expectation]:
+    """One row per slot: its scheduled leader."""
+    return [*keyed(("slot",), "epoch", "identity"), *at_least_zero("slot", "epoch")]
+
+
+def inflation_rewards() -> list[Expectation]:
+    """One row per vote account and epoch that earned an inflation (commission) reward."""
+    import great_expectations.expectations as gxe
+
+    return [
+        *keyed(("epoch", "vote_pubkey"), "amount", "post_balance", "effective_slot"),
+        *at_least_zero("epoch", "amount", "effective_slot"),
+        gxe.ExpectColumnValuesToBeBetween(column="commission", min_value=0, max_value=100),
+        # The balance after the reward holds the reward.
+        gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+            column_A="post_balance", column_B="amount", or_equal=True
+        ),
+        *pubkeys("vote_pubkey"),
+    ]
+
+
+def cluster_nodes() -> list[Expectation]:
+    """One row per gossip node and epoch it was observed in."""
+    return [
+        *keyed(("observed_epoch", "identity")),
+        *at_least_zero("observed_epoch", "feature_set"),
+        *pubkeys("identity"),
     ]
 
 
@@ -84,5 +172,15 @@ SUITES: dict[str, SuiteSpec] = {
         SuiteSpec("raw_solana.vote_accounts", ("epoch", "vote_pubkey"), vote_accounts),
         SuiteSpec("raw_solana.block_production", ("epoch", "identity"), block_production),
         SuiteSpec("raw_solana.epochs", ("epoch",), epochs),
+        SuiteSpec("raw_solana.epoch_credits", ("epoch", "vote_pubkey"), epoch_credits),
+        SuiteSpec("raw_solana.leader_schedule", ("slot",), leader_schedule),
+        SuiteSpec("raw_solana.inflation_rewards", ("epoch", "vote_pubkey"), inflation_rewards),
+        # A snapshot of the cluster as it is, filed under the epoch it was observed in.
+        SuiteSpec(
+            "raw_solana.cluster_nodes",
+            ("observed_epoch", "identity"),
+            cluster_nodes,
+            partition_column="observed_epoch",
+        ),
     )
 }

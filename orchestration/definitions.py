@@ -4,17 +4,19 @@ import dagster as dg
 from dagster_dlt import DagsterDltResource
 
 from orchestration.assets.dbt import dbt_models, dbt_resource
+from orchestration.assets.raw_jito import raw_jito_assets
 from orchestration.assets.raw_solana import raw_solana_assets
+from orchestration.assets.raw_solana_blocks import raw_solana_blocks_assets
 from orchestration.checks.raw_quality import raw_quality_checks
 from orchestration.jobs import epoch_job
-from orchestration.resources import SolanaRpcResource, WarehouseResource
+from orchestration.resources import JitoApiResource, SolanaRpcResource, WarehouseResource
 from orchestration.sensors import closed_epochs_sensor
 
 
 def build_definitions() -> dg.Definitions:
     """Every asset, check, job, sensor and resource of mevhouse."""
     return dg.Definitions(
-        assets=[raw_solana_assets(), dbt_models()],
+        assets=[raw_solana_assets(), raw_solana_blocks_assets(), raw_jito_assets(), dbt_models()],
         asset_checks=raw_quality_checks(),
         jobs=[epoch_job],
         sensors=[closed_epochs_sensor],
@@ -23,6 +25,7 @@ def build_definitions() -> dg.Definitions:
             "dbt": dbt_resource(),
             "warehouse": WarehouseResource(),
             "solana_rpc": SolanaRpcResource(),
+            "jito_api": JitoApiResource(),
         },
     )
 

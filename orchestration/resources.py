@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dagster as dg
 
+from ingestion.jito import PUBLIC_KOBE_URL, JitoConfig
 from ingestion.solana import RpcConfig
 from orchestration.settings import load_settings
 from orchestration.warehouse import warehouse_url
@@ -30,4 +31,21 @@ class SolanaRpcResource(dg.ConfigurableResource):
             settings.rpc_url,
             max_rps=settings.rpc_max_rps,
             concurrency=settings.rpc_concurrency,
+        )
+
+
+class JitoApiResource(dg.ConfigurableResource):
+    """Jito's kobe API: JITO_API_URL, else the public kobe API when SOLANA_RPC_URL is set."""
+
+    def config(self) -> JitoConfig:
+        settings = load_settings()
+        if settings.jito_api_url:
+            return JitoConfig(settings.jito_api_url)
+        if settings.rpc_url:
+            # A real cluster without a Jito URL of its own: Jito's public API for mainnet.
+            return JitoConfig(PUBLIC_KOBE_URL)
+        raise dg.Failure(
+            "JITO_API_URL is not set: point it at a kobe API, or launch through "
+            "`mevhouse run` / `mevhouse ui`, which start simnet (serving kobe) when "
+            "SOLANA_RPC_URL is unset"
         )

@@ -62,20 +62,44 @@ def progress_to(echo: Callable[[str], None]) -> Iterator[None]:
         logger.setLevel(previous)
 
 
+# On simnet nothing is rate-limited or billed: load everything, fast, unless told otherwise.
+SIMNET_DEFAULTS = {
+    "MEVHOUSE_RPC_MAX_RPS": "400",
+    "MEVHOUSE_RPC_CONCURRENCY": "8",
+    "MEVHOUSE_TX_SAMPLE": "1.0",
+}
+
+
+@contextmanager
+def _environment(values: dict[str, str]) -> Iterator[None]:
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
 @contextmanager
 def rpc_endpoint(settings: Settings, profile: str, seed: int) -> Iterator[str]:
-    """SOLANA_RPC_URL when set; otherwise a simnet started on a free loopback port."""
+    """SOLANA_RPC_URL when set; otherwise a simnet started on a free loopback port.
+
+    simnet also serves Jito's kobe API, so JITO_API_URL points at it for as long as it runs, and
+    the client limits and transaction sample take simnet's defaults where they are unset.
+    """
     if settings.rpc_url:
         yield settings.rpc_url
         return
     from simnet.server import start_simnet
 
     with start_simnet(profile=profile, seed=seed) as handle:
-        os.environ["SOLANA_RPC_URL"] = handle.url
-        try:
+        unset = {k: v for k, v in SIMNET_DEFAULTS.items() if not os.environ.get(k)}
+        with _environment({**unset, "SOLANA_RPC_URL": handle.url, "JITO_API_URL": handle.url}):
             yield handle.url
-        finally:
-            os.environ.pop("SOLANA_RPC_URL", None)
 
 
 def run_epoch(

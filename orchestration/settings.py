@@ -54,10 +54,22 @@ def _number(name: str, default: float, cast: type = float) -> float:
     return value
 
 
+def _share(name: str) -> float | None:
+    raw = os.environ.get(name)
+    if not raw:
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 1:
+        raise ConfigError(f"{name}={raw!r} is not a share: give a number from 0 to 1, e.g. 0.05")
+    return value
+
+
 def load_settings() -> Settings:
     """Read the settings; a `.env` in the working directory fills in unset variables."""
     load_dotenv(Path.cwd() / ".env", override=False)
-    sample = os.environ.get("MEVHOUSE_TX_SAMPLE")
     return Settings(
         home=Path(os.environ.get("MEVHOUSE_HOME") or Path.cwd() / ".mevhouse").resolve(),
         warehouse_url=os.environ.get("MEVHOUSE_WAREHOUSE_URL") or None,
@@ -67,7 +79,7 @@ def load_settings() -> Settings:
         rpc_max_rps=_number("MEVHOUSE_RPC_MAX_RPS", 8.0),
         rpc_concurrency=int(_number("MEVHOUSE_RPC_CONCURRENCY", 4, int)),
         epochs=os.environ.get("MEVHOUSE_EPOCHS") or None,
-        tx_sample=_number("MEVHOUSE_TX_SAMPLE", 1.0) if sample else None,
+        tx_sample=_share("MEVHOUSE_TX_SAMPLE"),
     )
 
 

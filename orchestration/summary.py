@@ -22,6 +22,16 @@ limit 10
 """
 
 
+# The best few validators of each scoring profile in the epoch, with why they score as they do.
+TOP_SCORES = """
+select profile, rank, vote_account, total_score, explanation
+from marts.validator_scores
+where epoch = %s and rank <= %s
+order by profile, rank
+"""
+TOP_PER_PROFILE = 3
+
+
 @dataclass
 class Summary:
     epochs: list[int]
@@ -29,6 +39,7 @@ class Summary:
     checks_passed: int
     checks_failed: int
     top_validators: list[tuple[Any, ...]] = field(default_factory=list)
+    top_scores: list[tuple[Any, ...]] = field(default_factory=list)
     failed_checks: list[str] = field(default_factory=list)
     failure: str | None = None
 
@@ -46,10 +57,16 @@ class Summary:
             for vote, _identity, stake, commission, _slots, _blocks, skip in self.top_validators:
                 rate = "-" if skip is None else f"{float(skip):.2%}"
                 lines.append(f"  {vote:<44} {float(stake):>14,.0f} {commission:>3}% {rate:>9}")
+        if self.top_scores:
+            lines.append(f"top validators by scoring profile, epoch {max(self.epochs)}:")
+            for profile, rank, vote, score, explanation in self.top_scores:
+                if rank == 1:
+                    lines.append(f"  {profile}:")
+                lines.append(f"    {rank}. {vote:<44} {float(score):>6.2f}  {explanation}")
         lines += [
             "next:",
             "  mevhouse ui                 assets, checks and runs in the Dagster UI",
-            "  mevhouse warehouse psql     query marts.fct_validator_epochs",
+            "  mevhouse warehouse psql     query marts.fct_validator_epochs, validator_scores",
         ]
         lines += [f"failed check: {line}" for line in self.failed_checks]
         if self.failure:
@@ -75,14 +92,17 @@ def table_row_counts(conn: psycopg.Connection[Any]) -> dict[str, int]:
 def collect_summary(url: str, epochs: list[int], outcomes: list[EpochOutcome]) -> Summary:
     with psycopg.connect(url) as conn:
         counts = table_row_counts(conn)
-        top = []
+        top, scores = [], []
         if epochs and "marts.fct_validator_epochs" in counts:
             top = conn.execute(TOP_VALIDATORS, (max(epochs),)).fetchall()
+        if epochs and "marts.validator_scores" in counts:
+            scores = conn.execute(TOP_SCORES, (max(epochs), TOP_PER_PROFILE)).fetchall()
     return Summary(
         epochs=epochs,
         table_rows=counts,
         checks_passed=sum(o.checks_passed for o in outcomes),
         checks_failed=sum(len(o.checks_failed) for o in outcomes),
         top_validators=top,
+        top_scores=scores,
         failed_checks=[f"epoch {o.epoch}: {line}" for o in outcomes for line in o.checks_failed],
     )

@@ -2,19 +2,28 @@
 
 from __future__ import annotations
 
-from dlt.common.schema.typing import TColumnSchema
-
-
-def _columns(types: dict[str, str], nullable: tuple[str, ...] = ()) -> dict[str, TColumnSchema]:
-    # A fresh dict per column: dlt writes into the hints it is given.
-    return {
-        name: {"data_type": data_type, "nullable": name in nullable}  # type: ignore[typeddict-item]
-        for name, data_type in types.items()
-    }
-
+from ingestion.columns import columns as _columns
 
 EPOCH_COLUMNS = _columns(
-    {"epoch": "bigint", "first_slot": "bigint", "last_slot": "bigint", "slots_in_epoch": "bigint"}
+    {
+        "epoch": "bigint",
+        "first_slot": "bigint",
+        "last_slot": "bigint",
+        "slots_in_epoch": "bigint",
+        "start_time": "timestamp",
+        "end_time": "timestamp",
+        "inflation_total": "double",
+        "inflation_validator": "double",
+        "inflation_foundation": "double",
+        "observed_epoch": "bigint",
+    },
+    nullable=(
+        "start_time",
+        "end_time",
+        "inflation_total",
+        "inflation_validator",
+        "inflation_foundation",
+    ),
 )
 
 VOTE_ACCOUNT_COLUMNS = _columns(
@@ -34,6 +43,17 @@ VOTE_ACCOUNT_COLUMNS = _columns(
     nullable=("root_slot", "credits"),
 )
 
+EPOCH_CREDIT_COLUMNS = _columns(
+    {
+        "epoch": "bigint",
+        "vote_pubkey": "text",
+        "credits": "bigint",
+        "previous_credits": "bigint",
+        "earned": "bigint",
+        "observed_epoch": "bigint",
+    }
+)
+
 BLOCK_PRODUCTION_COLUMNS = _columns(
     {
         "epoch": "bigint",
@@ -43,4 +63,31 @@ BLOCK_PRODUCTION_COLUMNS = _columns(
         "first_slot": "bigint",
         "last_slot": "bigint",
     }
+)
+
+LEADER_SCHEDULE_COLUMNS = _columns({"slot": "bigint", "epoch": "bigint", "identity": "text"})
+
+INFLATION_REWARD_COLUMNS = _columns(
+    {
+        "epoch": "bigint",
+        "vote_pubkey": "text",
+        "amount": "bigint",
+        "post_balance": "bigint",
+        "commission": "bigint",
+        "effective_slot": "bigint",
+    },
+    nullable=("commission",),
+)
+
+CLUSTER_NODE_COLUMNS = _columns(
+    {
+        "observed_epoch": "bigint",
+        "identity": "text",
+        "version": "text",
+        "feature_set": "bigint",
+        "gossip": "text",
+        "rpc": "text",
+        "tpu": "text",
+    },
+    nullable=("version", "feature_set", "gossip", "rpc", "tpu"),
 )

@@ -1,5 +1,6 @@
 """Raw Solana epoch data, loaded by dlt into `raw_solana`, one epoch partition at a time."""
 
+import os
 from collections.abc import Iterator
 from functools import cache
 from typing import Any
@@ -19,25 +20,31 @@ DATASET = "raw_solana"
 
 
 class RawTranslator(DagsterDltTranslator):
-    """Asset keys mirror the tables: raw/solana/<table>, with no invented upstreams."""
+    """Asset keys mirror the tables: raw/<dataset without raw_>/<table>, no invented upstreams."""
 
     def get_asset_spec(self, data: DltResourceTranslatorData) -> dg.AssetSpec:
         spec = super().get_asset_spec(data)
+        dataset = data.pipeline.dataset_name if data.pipeline else DATASET
         return spec.replace_attributes(
-            key=dg.AssetKey(["raw", DATASET.removeprefix("raw_"), data.resource.name]),
+            key=dg.AssetKey(["raw", dataset.removeprefix("raw_"), data.resource.name]),
             deps=[],
             group_name="raw",
         )
 
 
-def pipeline(url: str | None = None) -> dlt.Pipeline:
-    """The dlt pipeline; without a URL (at definition time) it only names the destination."""
+def raw_pipeline(dataset: str, url: str | None = None) -> dlt.Pipeline:
+    """The dlt pipeline named after its dataset.
+
+    Without a URL (at definition time) it only names the destination.
+    """
+    # gzip of the loader files doubles the load time of the leader schedule here (PITFALLS.md).
+    os.environ.setdefault("DATA_WRITER__DISABLE_COMPRESSION", "true")
     if not url:
-        return dlt.pipeline(pipeline_name=DATASET, destination="postgres", dataset_name=DATASET)
+        return dlt.pipeline(pipeline_name=dataset, destination="postgres", dataset_name=dataset)
     return dlt.pipeline(
-        pipeline_name=DATASET,
+        pipeline_name=dataset,
         destination=dlt.destinations.postgres(credentials=dlt_credentials(url)),
-        dataset_name=DATASET,
+        dataset_name=dataset,
         pipelines_dir=str(load_settings().home / "dlt"),
     )
 
@@ -48,7 +55,7 @@ def raw_solana_assets() -> dg.AssetsDefinition:
 
     @dlt_assets(
         dlt_source=make_source(RpcConfig(url="http://unused.invalid"), epochs=[]),
-        dlt_pipeline=pipeline(),
+        dlt_pipeline=raw_pipeline(DATASET),
         name="raw_solana_epoch_data",
         dagster_dlt_translator=RawTranslator(),
         partitions_def=epoch_partitions,
@@ -61,10 +68,10 @@ def raw_solana_assets() -> dg.AssetsDefinition:
         solana_rpc: SolanaRpcResource,
         warehouse: WarehouseResource,
     ) -> Iterator[Any]:
-        """Load vote accounts, block production and epoch bounds of one closed epoch."""
+        """Load the epoch-level tables of one closed epoch, and snapshots of the cluster."""
         epoch = int(context.partition_key)
         source = make_source(solana_rpc.config(), epochs=[epoch])
-        pipe = pipeline(warehouse.url())
+        pipe = raw_pipeline(DATASET, warehouse.url())
         yield from dlt.run(context=context, dlt_source=source, dlt_pipeline=pipe)
 
     return load

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import threading
 import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
 import pytest
-from solders.rpc.requests import GetSlot
+from solders.rpc.requests import GetBlock, GetSlot
 from solders.rpc.responses import GetSlotResp
 
 from ingestion.rpc import RpcError, SlotSkipped, SolanaRpc, run_sync
@@ -18,15 +20,21 @@ OK = json.dumps({"jsonrpc": "2.0", "result": 1234, "id": 0})
 
 
 class Script:
-    """Responses to give in order: (status, headers, body); the last one repeats."""
+    """Responses to give in order: (status, headers, body); the last one repeats.
 
-    def __init__(self, *steps: tuple[int, dict[str, str], str]) -> None:
+    A body may be a function of the request's JSON, for answers that depend on it (batches).
+    """
+
+    def __init__(self, *steps: tuple[int, dict[str, str], Any]) -> None:
         self.steps = list(steps)
         self.times: list[float] = []
+        self.requests: list[Any] = []
 
-    def next(self) -> tuple[int, dict[str, str], str]:
+    def next(self, request: Any) -> tuple[int, dict[str, str], str]:
         self.times.append(time.monotonic())
-        return self.steps.pop(0) if len(self.steps) > 1 else self.steps[0]
+        self.requests.append(request)
+        status, headers, body = self.steps.pop(0) if len(self.steps) > 1 else self.steps[0]
+        return status, headers, body(request) if callable(body) else body
 
 
 @pytest.fixture
@@ -35,8 +43,8 @@ def server() -> Iterator[tuple[str, Script]]:
 
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
-            self.rfile.read(int(self.headers["Content-Length"]))
-            status, headers, body = script.next()
+            request = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            status, headers, body = script.next(request)
             data = body.encode()
             self.send_response(status)
             for name, value in headers.items():
@@ -119,18 +127,80 @@ def test_unreachable_endpoint_says_what_to_fix():
     assert "ABCDEFGHIJKLMNOPQRSTUVWXYZ" not in str(err.value)
 
 
-def test_rate_limit_is_respected(server):
+def test_rate_limit_is_never_exceeded_in_any_second(server):
     url, script = server
 
     async def burst() -> None:
         async with SolanaRpc(url, max_rps=10, concurrency=8) as rpc:
-            import asyncio
-
             await asyncio.gather(
                 *(rpc.call(GetSlot(), GetSlotResp, what="getSlot") for _ in range(25))
             )
 
     run_sync(burst)
-    span = script.times[-1] - script.times[0]
-    # 25 requests at 10/s: aiolimiter lets a first burst of 10 through, the rest at the rate.
-    assert span >= 1.2
+    times = sorted(script.times)
+    # Any 11 consecutive requests span a second or more (a little slack for arrival jitter).
+    assert min(b - a for a, b in zip(times, times[10:], strict=False)) >= 0.95
+
+
+def _answers(request: list[dict[str, Any]], error_for: dict[int, int]) -> str:
+    """Answer a getBlock batch, in reverse order, with an error code for some slots."""
+    out = []
+    for item in reversed(request):
+        slot = item["params"][0]
+        if slot in error_for:
+            out.append(
+                {
+                    "jsonrpc": "2.0",
+                    "id": item["id"],
+                    "error": {"code": error_for[slot], "message": "no"},
+                }
+            )
+        else:
+            out.append({"jsonrpc": "2.0", "id": item["id"], "result": {"slot": slot}})
+    return json.dumps(out)
+
+
+def batch(url: str, slots: list[int]) -> list[Any]:
+    async def go() -> list[Any]:
+        async with SolanaRpc(url, backoff=0.01) as rpc:
+            return await rpc.batch(
+                [GetBlock(s) for s in slots], whats=[f"getBlock(slot {s})" for s in slots]
+            )
+
+    return run_sync(go)
+
+
+def test_batch_matches_answers_by_id_and_keeps_skipped_slots_as_values(server):
+    url, script = server
+    script.steps[:] = [(200, {}, lambda r: _answers(r, {11: -32007}))]
+    results = batch(url, [10, 11, 12])
+    assert results[0] == {"slot": 10} and results[2] == {"slot": 12}
+    assert isinstance(results[1], SlotSkipped)
+    assert len(script.requests) == 1 and len(script.requests[0]) == 3
+
+
+def test_batch_resends_only_the_blocks_not_available_yet(server):
+    url, script = server
+    script.steps[:] = [
+        (200, {}, lambda r: _answers(r, {11: -32004})),
+        (200, {}, lambda r: _answers(r, {})),
+    ]
+    assert batch(url, [10, 11, 12]) == [{"slot": 10}, {"slot": 11}, {"slot": 12}]
+    assert [item["params"][0] for item in script.requests[1]] == [11]
+
+
+def test_batch_with_a_missing_answer_is_sent_again(server):
+    url, script = server
+    script.steps[:] = [
+        (200, {}, lambda r: json.dumps(json.loads(_answers(r, {}))[:1])),
+        (200, {}, lambda r: _answers(r, {})),
+    ]
+    assert batch(url, [1, 2]) == [{"slot": 1}, {"slot": 2}]
+    assert len(script.requests) == 2
+
+
+def test_batch_gives_up_naming_the_slot(server):
+    url, script = server
+    script.steps[:] = [(200, {}, lambda r: _answers(r, {12: -32004}))]
+    with pytest.raises(RpcError, match=r"getBlock\(slot 12\): RPC error -32004"):
+        batch(url, [11, 12])

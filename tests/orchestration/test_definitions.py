@@ -2,7 +2,24 @@
 
 from orchestration.definitions import build_definitions
 
-RAW = ["raw/solana/block_production", "raw/solana/epochs", "raw/solana/vote_accounts"]
+RAW = [
+    "raw/solana/block_production",
+    "raw/solana/epochs",
+    "raw/solana/vote_accounts",
+    "raw/solana/epoch_credits",
+    "raw/solana/leader_schedule",
+    "raw/solana/inflation_rewards",
+    "raw/solana/cluster_nodes",
+    "raw/solana/blocks",
+    "raw/solana/block_rewards",
+    "raw/solana/sampled_windows",
+    "raw/solana/transactions",
+    "raw/solana/instructions",
+    "raw/solana/token_balance_changes",
+    "raw/solana/sol_balance_changes",
+    "raw/jito/validators",
+    "raw/jito/mev_rewards",
+]
 MODELS = [
     "marts/fct_validator_epochs",
     "staging/stg_solana__block_production",
@@ -34,8 +51,6 @@ def test_definitions_snapshot():
 
 def test_dbt_sources_meet_the_dlt_assets():
     graph = build_definitions().resolve_asset_graph()
-    staging = graph.get(graph.get_all_asset_keys().__iter__().__next__())
-    del staging
     parents = {
         key.to_user_string(): sorted(p.to_user_string() for p in graph.get(key).parent_keys)
         for key in graph.get_all_asset_keys()

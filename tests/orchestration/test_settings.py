@@ -52,3 +52,16 @@ def test_settings_validate_numbers(monkeypatch):
         load_settings()
     monkeypatch.setenv("MEVHOUSE_RPC_MAX_RPS", "2.5")
     assert load_settings().rpc_max_rps == 2.5
+
+
+@pytest.mark.parametrize(("raw", "share"), [("0", 0.0), ("0.05", 0.05), ("1", 1.0), ("", None)])
+def test_tx_sample_is_a_share(monkeypatch, raw, share):
+    monkeypatch.setenv("MEVHOUSE_TX_SAMPLE", raw)
+    assert load_settings().tx_sample == share
+
+
+@pytest.mark.parametrize("raw", ["1.5", "-0.1", "all"])
+def test_tx_sample_outside_zero_to_one_is_refused(monkeypatch, raw):
+    monkeypatch.setenv("MEVHOUSE_TX_SAMPLE", raw)
+    with pytest.raises(ConfigError, match="from 0 to 1"):
+        load_settings()

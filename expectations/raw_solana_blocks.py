@@ -1,0 +1,157 @@
+"""GX suites for the block-level tables the `solana_blocks` source loads into `raw_solana`."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from expectations.suite import BASE58_PUBKEY_REGEX, SuiteSpec
+
+if TYPE_CHECKING:
+    from great_expectations.expectations import Expectation
+
+# A transaction signature: 64 bytes in base58 (up to 88 characters).
+BASE58_SIGNATURE_REGEX = r"^[1-9A-HJ-NP-Za-km-z]{64,88}$"
+# The quarantine selects rows by regex, not by set membership: enums are written as regexes.
+STATUS_REGEX = r"^(produced|skipped)$"
+REWARD_TYPE_REGEX = r"^(Fee|Rent|Voting|Staking)$"
+
+
+def _common(key: list[str], *not_null: str) -> list[Expectation]:
+    import great_expectations.expectations as gxe
+
+    unique: Expectation = (
+        gxe.ExpectColumnValuesToBeUnique(column=key[0])
+        if len(key) == 1
+        else gxe.ExpectCompoundColumnsToBeUnique(column_list=key)
+    )
+    return [
+        *(gxe.ExpectColumnValuesToNotBeNull(column=c) for c in (*key, *not_null)),
+        unique,
+        gxe.ExpectColumnValuesToBeBetween(column="epoch", min_value=0),
+    ]
+
+
+def _at_least_zero(*columns: str) -> list[Expectation]:
+    import great_expectations.expectations as gxe
+
+    return [gxe.ExpectColumnValuesToBeBetween(column=c, min_value=0) for c in columns]
+
+
+def _base58(regex: str, *columns: str) -> list[Expectation]:
+    import great_expectations.expectations as gxe
+
+    return [gxe.ExpectColumnValuesToMatchRegex(column=c, regex=regex) for c in columns]
+
+
+def blocks() -> list[Expectation]:
+    """One row per slot of a loaded epoch: produced with its header, or skipped."""
+    import great_expectations.expectations as gxe
+
+    return [
+        *_common(["slot"], "epoch", "status", "transactions_loaded"),
+        gxe.ExpectColumnValuesToMatchRegex(column="status", regex=STATUS_REGEX),
+        *_at_least_zero(
+            "slot",
+            "block_height",
+            "transaction_count",
+            "vote_transaction_count",
+            "failed_transaction_count",
+            "fee_rewards",
+        ),
+        # A block's parent is an earlier slot; votes and failures are some of its transactions.
+        gxe.ExpectColumnPairValuesAToBeGreaterThanB(column_A="slot", column_B="parent_slot"),
+        gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+            column_A="transaction_count", column_B="vote_transaction_count", or_equal=True
+        ),
+        gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+            column_A="transaction_count", column_B="failed_transaction_count", or_equal=True
+        ),
+        *_base58(BASE58_PUBKEY_REGEX, "leader", "blockhash", "previous_blockhash"),
+    ]
+
+
+def block_rewards() -> list[Expectation]:
+    """Every reward row of every produced block."""
+    import great_expectations.expectations as gxe
+
+    return [
+        *_common(["slot", "pubkey", "reward_type"], "epoch", "lamports"),
+        gxe.ExpectColumnValuesToMatchRegex(column="reward_type", regex=REWARD_TYPE_REGEX),
+        *_at_least_zero("lamports", "post_balance"),
+        gxe.ExpectColumnValuesToBeBetween(column="commission", min_value=0, max_value=100),
+        *_base58(BASE58_PUBKEY_REGEX, "pubkey"),
+    ]
+
+
+def sampled_windows() -> list[Expectation]:
+    """The leader windows whose transactions were loaded, with the rate that chose them."""
+    import great_expectations.expectations as gxe
+
+    return [
+        *_common(["epoch", "window_start"], "sample_rate"),
+        gxe.ExpectColumnValuesToBeBetween(column="sample_rate", min_value=0, max_value=1),
+        *_at_least_zero("window_start"),
+        *_base58(BASE58_PUBKEY_REGEX, "leader"),
+    ]
+
+
+def transactions() -> list[Expectation]:
+    """The non-vote transactions of sampled windows."""
+    return [
+        *_common(["signature"], "slot", "epoch", "position", "success", "signer", "version"),
+        *_at_least_zero("slot", "position", "fee", "priority_fee", "compute_units"),
+        *_base58(BASE58_SIGNATURE_REGEX, "signature"),
+        *_base58(BASE58_PUBKEY_REGEX, "signer"),
+    ]
+
+
+def instructions() -> list[Expectation]:
+    """Outer (inner_index -1) and inner instructions of the stored transactions."""
+    import great_expectations.expectations as gxe
+
+    return [
+        *_common(["signature", "outer_index", "inner_index"], "slot", "epoch", "program_id"),
+        *_at_least_zero("slot", "outer_index"),
+        gxe.ExpectColumnValuesToBeBetween(column="inner_index", min_value=-1),
+        *_base58(BASE58_PUBKEY_REGEX, "program_id"),
+    ]
+
+
+def token_balance_changes() -> list[Expectation]:
+    """Pre and post token balances per account of the stored transactions."""
+    return [
+        *_common(["signature", "account_index"], "slot", "epoch", "account", "mint", "decimals"),
+        *_at_least_zero("slot", "account_index", "decimals", "pre_amount", "post_amount"),
+        *_base58(BASE58_PUBKEY_REGEX, "account", "mint", "owner", "program_id"),
+    ]
+
+
+def sol_balance_changes() -> list[Expectation]:
+    """SOL balances before and after, for the accounts a stored transaction changed."""
+    return [
+        *_common(["signature", "account_index"], "slot", "epoch", "account"),
+        *_at_least_zero("slot", "account_index", "pre_lamports", "post_lamports"),
+        *_base58(BASE58_PUBKEY_REGEX, "account"),
+    ]
+
+
+SUITES: dict[str, SuiteSpec] = {
+    spec.table: spec
+    for spec in (
+        SuiteSpec("raw_solana.blocks", ("slot",), blocks),
+        SuiteSpec("raw_solana.block_rewards", ("slot", "pubkey", "reward_type"), block_rewards),
+        SuiteSpec("raw_solana.sampled_windows", ("epoch", "window_start"), sampled_windows),
+        SuiteSpec("raw_solana.transactions", ("signature",), transactions),
+        SuiteSpec(
+            "raw_solana.instructions", ("signature", "outer_index", "inner_index"), instructions
+        ),
+        SuiteSpec(
+            "raw_solana.token_balance_changes",
+            ("signature", "account_index"),
+            token_balance_changes,
+        ),
+        SuiteSpec(
+            "raw_solana.sol_balance_changes", ("signature", "account_index"), sol_balance_changes
+        ),
+    )
+}

@@ -1,0 +1,190 @@
+"""The dlt source `solana`: epoch-level data of closed epochs into the `raw_solana` dataset."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Iterator
+from functools import cached_property
+from typing import Any, TypeVar
+
+import dlt
+import pyarrow as pa
+from dlt.extract.source import DltSource
+from solders.epoch_schedule import EpochSchedule
+from solders.rpc.responses import RpcVoteAccountStatus
+
+from ingestion.rpc import SolanaRpc, run_sync
+from ingestion.solana import fetch, helpers
+from ingestion.solana.cluster import RpcConfig, cluster_position, require_closed
+from ingestion.solana.settings import (
+    BLOCK_PRODUCTION_COLUMNS,
+    CLUSTER_NODE_COLUMNS,
+    EPOCH_COLUMNS,
+    EPOCH_CREDIT_COLUMNS,
+    INFLATION_REWARD_COLUMNS,
+    LEADER_SCHEDULE_COLUMNS,
+    VOTE_ACCOUNT_COLUMNS,
+)
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+Rows = Iterator[list[dict[str, Any]]]
+
+
+class ClusterSnapshot:
+    """What the resources of one source run share, each asked of the cluster once, when needed."""
+
+    def __init__(self, config: RpcConfig, epochs: list[int]) -> None:
+        self.config = config
+        self.epochs = epochs
+
+    def ask(self, call: Callable[[SolanaRpc], Awaitable[T]]) -> T:
+        async def run() -> T:
+            async with self.config.client() as rpc:
+                return await call(rpc)
+
+        return run_sync(run)
+
+    @cached_property
+    def position(self) -> tuple[EpochSchedule, int]:
+        """The epoch schedule and the current epoch, once the requested epochs are known closed."""
+        schedule, current = self.ask(cluster_position)
+        require_closed(self.epochs, current)
+        return schedule, current
+
+    @cached_property
+    def vote_accounts(self) -> tuple[RpcVoteAccountStatus, int]:
+        """The getVoteAccounts snapshot and the epoch it was observed in."""
+        _, current = self.position
+        return self.ask(fetch.vote_accounts), current
+
+
+@dlt.source(name="solana", max_table_nesting=0)
+def solana_source(config: RpcConfig, epochs: list[int]) -> Any:
+    """Epoch-level tables for the given closed epochs, plus snapshots of the cluster as it is."""
+    cluster = ClusterSnapshot(config, epochs)
+
+    @dlt.resource(
+        name="epochs", primary_key="epoch", write_disposition="merge", columns=EPOCH_COLUMNS
+    )
+    def epochs_resource() -> Rows:
+        schedule, current = cluster.position
+
+        async def times_and_rate(rpc: SolanaRpc) -> Any:
+            bounds = [helpers.epoch_bounds(schedule, e) for e in epochs]
+            times = asyncio.gather(*(fetch.epoch_times(rpc, *b) for b in bounds))
+            return await asyncio.gather(times, fetch.inflation_rate(rpc))
+
+        times, rate = cluster.ask(times_and_rate)
+        yield [
+            helpers.epoch_row(schedule, e, t, rate, observed_epoch=current)
+            for e, t in zip(epochs, times, strict=True)
+        ]
+
+    @dlt.resource(
+        name="vote_accounts",
+        primary_key=("epoch", "vote_pubkey"),
+        write_disposition="merge",
+        columns=VOTE_ACCOUNT_COLUMNS,
+    )
+    def vote_accounts() -> Rows:
+        status, current = cluster.vote_accounts
+        for epoch in epochs:
+            yield helpers.vote_account_rows(status, epoch, observed_epoch=current)
+
+    @dlt.resource(
+        name="epoch_credits",
+        primary_key=("epoch", "vote_pubkey"),
+        write_disposition="merge",
+        columns=EPOCH_CREDIT_COLUMNS,
+    )
+    def epoch_credits() -> Rows:
+        # The whole history the snapshot holds, not only `epochs`: each snapshot adds to it.
+        status, current = cluster.vote_accounts
+        yield helpers.epoch_credit_rows(status, observed_epoch=current)
+
+    @dlt.resource(
+        name="block_production",
+        primary_key=("epoch", "identity"),
+        write_disposition="merge",
+        columns=BLOCK_PRODUCTION_COLUMNS,
+    )
+    def block_production() -> Rows:
+        schedule, _ = cluster.position
+
+        async def all_epochs(rpc: SolanaRpc) -> Any:
+            return await asyncio.gather(*(fetch.block_production(rpc, schedule, e) for e in epochs))
+
+        for epoch, production in zip(epochs, cluster.ask(all_epochs), strict=True):
+            yield helpers.block_production_rows(production, epoch)
+
+    @dlt.resource(
+        name="leader_schedule",
+        primary_key="slot",
+        write_disposition="merge",
+        columns=LEADER_SCHEDULE_COLUMNS,
+        file_format="csv",
+    )
+    def leader_schedule() -> Iterator[pa.Table]:
+        # RPC nodes only know the current and next epochs' schedules: snapshot them every run so
+        # that history accrues, and ask for the requested ones in case the node still has them.
+        schedule, current = cluster.position
+        wanted = sorted({*epochs, current, current + 1})
+        firsts = [schedule.get_first_slot_in_epoch(e) for e in wanted]
+
+        async def schedules(rpc: SolanaRpc) -> Any:
+            calls = (fetch.leader_schedule(rpc, e, f) for e, f in zip(wanted, firsts, strict=True))
+            return await asyncio.gather(*calls)
+
+        for epoch, first, slots in zip(wanted, firsts, cluster.ask(schedules), strict=True):
+            if slots is None:
+                log.warning(
+                    "getLeaderSchedule has no schedule for epoch %d (RPC nodes keep only the "
+                    "current and next epochs'); loading none for it",
+                    epoch,
+                )
+                continue
+            yield helpers.leader_schedule_table(slots, epoch, first)
+
+    @dlt.resource(
+        name="inflation_rewards",
+        primary_key=("epoch", "vote_pubkey"),
+        write_disposition="merge",
+        columns=INFLATION_REWARD_COLUMNS,
+    )
+    def inflation_rewards() -> Rows:
+        status, _ = cluster.vote_accounts
+        addresses = helpers.vote_pubkeys(status)
+
+        async def all_epochs(rpc: SolanaRpc) -> Any:
+            calls = (fetch.inflation_rewards(rpc, addresses, e) for e in epochs)
+            return await asyncio.gather(*calls)
+
+        for epoch, rewards in zip(epochs, cluster.ask(all_epochs), strict=True):
+            yield helpers.inflation_reward_rows(rewards, epoch)
+
+    @dlt.resource(
+        name="cluster_nodes",
+        primary_key=("observed_epoch", "identity"),
+        write_disposition="merge",
+        columns=CLUSTER_NODE_COLUMNS,
+    )
+    def cluster_nodes() -> Rows:
+        _, current = cluster.position
+        yield helpers.cluster_node_rows(cluster.ask(fetch.cluster_nodes), observed_epoch=current)
+
+    return (
+        epochs_resource,
+        vote_accounts,
+        epoch_credits,
+        block_production,
+        leader_schedule,
+        inflation_rewards,
+        cluster_nodes,
+    )
+
+
+def make_source(config: RpcConfig, epochs: list[int]) -> DltSource:
+    """A fresh source per run (dagster-dlt cannot run the same source object twice)."""
+    return solana_source(config, epochs)

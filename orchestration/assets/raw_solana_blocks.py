@@ -1,0 +1,90 @@
+"""Raw Solana blocks and sampled transactions, loaded by dlt into `raw_solana` per epoch."""
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cache
+from typing import Any
+
+import dagster as dg
+from dagster_dlt import DagsterDltResource, dlt_assets
+
+from ingestion.blocks import BlocksConfig, blocks_pipeline, make_source, rows_loaded
+from ingestion.blocks.progress import log as progress_log
+from ingestion.solana import RpcConfig
+from orchestration.assets.raw_solana import RawTranslator
+from orchestration.partitions import epoch_partitions
+from orchestration.resources import SolanaRpcResource, WarehouseResource
+from orchestration.settings import load_settings
+from orchestration.warehouse import dlt_credentials
+
+# MEVHOUSE_TX_SAMPLE unset against a real provider: 1% of leader windows, about 4,300 full blocks
+# a mainnet epoch. `mevhouse run` on simnet sets 1.0 (orchestration/run.py).
+DEFAULT_TX_SAMPLE = 0.01
+
+
+class _ToDagsterLog(logging.Handler):
+    def __init__(self, context: dg.AssetExecutionContext) -> None:
+        super().__init__(logging.INFO)
+        self.context = context
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.context.log.info(record.getMessage())
+
+
+@contextmanager
+def _progress_to(context: dg.AssetExecutionContext) -> Iterator[None]:
+    """Show the loader's progress lines in the run's log, as the CLI shows them."""
+    handler = _ToDagsterLog(context)
+    progress_log.addHandler(handler)
+    if progress_log.getEffectiveLevel() > logging.INFO:
+        progress_log.setLevel(logging.INFO)
+    try:
+        yield
+    finally:
+        progress_log.removeHandler(handler)
+
+
+@cache
+def raw_solana_blocks_assets() -> dg.AssetsDefinition:
+    """The dlt multi-asset, built on first use (never at import)."""
+
+    @dlt_assets(
+        dlt_source=make_source(RpcConfig(url="http://unused.invalid"), epochs=[]),
+        dlt_pipeline=blocks_pipeline(),
+        name="raw_solana_blocks",
+        dagster_dlt_translator=RawTranslator(),
+        partitions_def=epoch_partitions,
+        # One run at a time per dlt pipeline: its local state is not safe to share.
+        pool="dlt_raw_solana_blocks",
+    )
+    def load(
+        context: dg.AssetExecutionContext,
+        dlt: DagsterDltResource,
+        solana_rpc: SolanaRpcResource,
+        warehouse: WarehouseResource,
+    ) -> Iterator[Any]:
+        """Load every slot of one closed epoch, with the transactions of the sampled windows."""
+        if context.is_subset:
+            # One cursor covers all the tables: loading some of them would skip the others' rows.
+            raise dg.Failure(
+                "raw_solana_blocks loads its tables together; materialise all of them at once"
+            )
+        settings = load_settings()
+        sample = DEFAULT_TX_SAMPLE if settings.tx_sample is None else settings.tx_sample
+        source = make_source(
+            solana_rpc.config(),
+            epochs=[int(context.partition_key)],
+            config=BlocksConfig(sample_rate=sample),
+        )
+        pipe = blocks_pipeline(
+            dlt_credentials(warehouse.url()), pipelines_dir=str(settings.home / "dlt")
+        )
+        with _progress_to(context):
+            for event in dlt.run(context=context, dlt_source=source, dlt_pipeline=pipe):
+                # dagster-dlt counts rows at normalize, which imported files pass uncounted.
+                assert isinstance(event, dg.MaterializeResult) and event.asset_key is not None
+                rows = dg.MetadataValue.int(rows_loaded(pipe)[event.asset_key.path[-1]])
+                yield event._replace(metadata={**(event.metadata or {}), "rows_loaded": rows})
+
+    return load

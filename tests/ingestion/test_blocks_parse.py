@@ -1,0 +1,82 @@
+"""getBlock JSON into rows: real mainnet shapes (validated by solders), votes, the sample."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from solders.rpc.responses import GetBlockResp
+
+from ingestion.blocks import parse
+from ingestion.blocks.sample import is_sampled
+from tests.ingestion.blocks_harness import mainnet_blocks, system_transfer_lamports
+
+
+@pytest.fixture(scope="module")
+def blocks(mainnet_data):
+    return mainnet_blocks(mainnet_data)
+
+
+def test_every_sample_is_a_valid_block_and_parses(blocks):
+    for slot, block in blocks.items():
+        typed = GetBlockResp.from_json(json.dumps({"jsonrpc": "2.0", "id": 0, "result": block}))
+        assert isinstance(typed, GetBlockResp), slot
+        rows = parse.Rows()
+        parse.add_block(rows, slot, slot // 432_000, None, True, block)
+        tables = rows.arrow()
+        assert tables["blocks"].num_rows == 1
+        (row,) = tables["blocks"].to_pylist()
+        assert row["transaction_count"] == len(typed.value.transactions or [])
+        # A trimmed sample without rewards has no known fee reward, rather than zero.
+        fees = [r["lamports"] for r in block.get("rewards", []) if r["rewardType"] == "Fee"]
+        assert row["fee_rewards"] == (sum(fees) if "rewards" in block else None)
+
+
+def test_votes_are_counted_not_stored(blocks):
+    block = blocks[100_000_000]
+    rows = parse.Rows()
+    parse.add_block(rows, 100_000_000, 231, None, True, block)
+    (row,) = rows.arrow()["blocks"].to_pylist()
+    votes = sum(
+        1
+        for tx in block["transactions"]
+        if {ix["programId"] for ix in tx["transaction"]["message"]["instructions"]}
+        == {parse.VOTE_PROGRAM}
+    )
+    assert 0 < votes < len(block["transactions"])
+    assert (row["transaction_count"], row["vote_transaction_count"]) == (10, votes)
+    assert rows.count("transactions") == 10 - votes
+    # The leader is the Fee reward's recipient when no schedule is known.
+    assert row["leader"] == "DDnAqxJVFo2GVTujibHt5cjevHMSE9bo8HJaydHoshdp"
+    assert row["fee_rewards"] == 7_247_500
+
+
+def test_parsed_transfers_are_rebuilt_to_their_wire_form(blocks):
+    rows = parse.Rows()
+    parse.add_block(rows, 284_596_391, 658, None, True, blocks[284_596_391])
+    ins = rows.arrow()["instructions"].to_pylist()
+    tip_account = "96gYZGLnJYVFmbjzopPSU6QiEV5fGqZNyN9nmNhvrZU5"
+    tip = [
+        i
+        for i in ins
+        if i["program_id"] == "11111111111111111111111111111111"
+        and json.loads(i["accounts"] or "[]")[1:2] == [tip_account]
+    ]
+    assert len(tip) == 1 and system_transfer_lamports(tip[0]["data"]) == 304_862
+    assert (tip[0]["outer_index"], tip[0]["stack_height"]) == (1, 2)
+
+
+def test_a_block_of_the_wrong_shape_names_its_slot():
+    with pytest.raises(parse.BlockFormatError, match=r"getBlock\(slot 7\)"):
+        parse.add_block(parse.Rows(), 7, 0, None, True, {"transactions": [{"meta": {}}]})
+
+
+def test_the_sample_is_deterministic_and_near_its_rate():
+    starts = range(0, 40_000, 4)
+    chosen = [s for s in starts if is_sampled(s, 0.25)]
+    assert chosen == [s for s in starts if is_sampled(s, 0.25)]
+    assert abs(len(chosen) / len(starts) - 0.25) < 0.02
+    assert all(is_sampled(s, 1.0) for s in starts)
+    assert not any(is_sampled(s, 0.0) for s in starts)
+    # A smaller sample is contained in a larger one: raising the rate only adds windows.
+    assert set(chosen) >= {s for s in starts if is_sampled(s, 0.1)}
