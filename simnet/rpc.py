@@ -6,6 +6,9 @@ import json
 import logging
 from typing import Any
 
+import orjson
+
+from simnet.blocks.encode import dumps
 from simnet.cluster import Cluster
 from simnet.errors import INTERNAL_ERROR, INVALID_REQUEST, METHOD_NOT_FOUND, PARSE_ERROR, RpcError
 from simnet.methods import Handler, registry
@@ -14,25 +17,21 @@ log = logging.getLogger(__name__)
 _MISSING = object()
 
 
-def _dumps(value: Any) -> str:
-    # The RPC serialises results through serde_json::Value, whose maps come out sorted by key.
-    return json.dumps(value, sort_keys=True, separators=(",", ":"))
-
-
 def _result(result: Any, request_id: Any) -> bytes:
-    return f'{{"jsonrpc":"2.0","result":{_dumps(result)},"id":{_dumps(request_id)}}}'.encode()
+    return b'{"jsonrpc":"2.0","result":' + dumps(result) + b',"id":' + dumps(request_id) + b"}"
 
 
 def _error(error: RpcError, request_id: Any) -> bytes:
-    body = json.dumps(error.to_json(), separators=(",", ":"))
-    return f'{{"jsonrpc":"2.0","error":{body},"id":{_dumps(request_id)}}}'.encode()
+    body = orjson.dumps(error.to_json())
+    return b'{"jsonrpc":"2.0","error":' + body + b',"id":' + dumps(request_id) + b"}"
 
 
 def _valid_id(value: Any) -> bool:
+    # Numeric ids must fit 64 bits (agave's are u64), which is also all orjson writes.
     return (
         value is None
         or isinstance(value, str)
-        or (isinstance(value, int) and not isinstance(value, bool))
+        or (isinstance(value, int) and not isinstance(value, bool) and -(2**63) <= value < 2**64)
     )
 
 

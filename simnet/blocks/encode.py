@@ -6,8 +6,17 @@ import base64
 from functools import lru_cache
 from typing import Any
 
+import orjson
+
 from simnet.blocks.model import Instruction, TokenBalance, Transaction, b58encode
 from simnet.blocks.tokens import token_balance_json
+
+
+def dumps(value: Any) -> bytes:
+    """Return the JSON of an RPC result, as every simnet answer writes it (keys sorted)."""
+    # The RPC serialises results through serde_json::Value, whose maps come out sorted by key.
+    return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+
 
 # Shared by every transaction of a response; json.dumps only reads them.
 _OK: dict[str, Any] = {"Ok": None}

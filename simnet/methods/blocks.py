@@ -5,10 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import orjson
 
 from simnet import params
-from simnet.blocks.encode import encode_transaction
+from simnet.blocks.builder import VOTE, BlockBuilder, BlockPlan
+from simnet.blocks.encode import dumps, encode_transaction
+from simnet.blocks.model import Transaction
 from simnet.blocks.signatures import locate
+from simnet.blocks.voting import VoteProducer
 from simnet.cluster import Cluster
 from simnet.errors import (
     BLOCK_NOT_AVAILABLE,
@@ -209,11 +213,31 @@ def get_block(cluster: Cluster, raw: Any) -> dict[str, Any]:
     if details == "signatures":
         block["signatures"] = [tx.signature for tx in builder.transactions(plan)]
     elif details != "none":
-        block["transactions"] = [
-            encode_transaction(tx, encoding, details, rewards, versioned)
-            for tx in builder.transactions(plan)
-        ]
+        block["transactions"] = _transactions(builder, plan, encoding, details, rewards, versioned)
     return block
+
+
+def _transactions(
+    builder: BlockBuilder,
+    plan: BlockPlan,
+    encoding: str,
+    details: str,
+    rewards: bool,
+    versioned: bool,
+) -> list[Any]:
+    """Return a block's encoded transactions; votes come pre-rendered as orjson fragments, which
+    only encode.dumps (what the dispatcher answers with) can serialise."""
+
+    def encode(tx: Transaction) -> dict[str, Any]:
+        return encode_transaction(tx, encoding, details, rewards, versioned)
+
+    votes = builder.producers[VOTE]
+    assert isinstance(votes, VoteProducer)
+    vote = votes.renderer(plan, lambda tx: dumps(encode(tx)))
+    return [
+        orjson.Fragment(vote(index)) if kind == VOTE else encode(builder.transaction(plan, index))
+        for index, kind in enumerate(plan.kinds.tolist())
+    ]
 
 
 def get_transaction(cluster: Cluster, raw: Any) -> dict[str, Any] | None:

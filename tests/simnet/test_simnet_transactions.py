@@ -171,7 +171,7 @@ def test_tower_sync_data_matches_its_parsed_form(pairs: list[Any]) -> None:
         assert struct.unpack_from("<Bq", data, pos + 32) == (1, tower["timestamp"])
         assert b58encode(data[pos + 41 :]) == tower["blockId"]
         checked += 1
-    assert checked > 1_000
+    assert checked > 500
 
 
 def test_ui_amounts_follow_agave() -> None:
