@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from dbt.cli.main import dbtRunner, dbtRunnerResult
+from dbt.contracts.results import RunExecutionResult
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
 
@@ -63,3 +64,14 @@ def run_dbt(warehouse_url: str, args: Sequence[str], work_dir: Path) -> dbtRunne
     ]
     with _environ(dbt_env(warehouse_url)):
         return dbtRunner().invoke(command)
+
+
+def assert_all_passed(result: dbtRunnerResult) -> None:
+    """Fail with every node that did not pass (models, tests, unit tests) and its message."""
+    assert isinstance(result.result, RunExecutionResult), result.exception
+    failed = {
+        r.node.name: (str(r.status), r.message)
+        for r in result.result.results
+        if str(r.status) not in ("pass", "success")
+    }
+    assert result.success and not failed, failed

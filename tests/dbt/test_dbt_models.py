@@ -1,4 +1,4 @@
-"""dbt build of the Solana staging models and fct_validator_epochs on a real PostgreSQL."""
+"""dbt build of the validator models on a real PostgreSQL, from hand-made raw tables."""
 
 from __future__ import annotations
 
@@ -9,29 +9,11 @@ from pathlib import Path
 import psycopg
 import pytest
 from dbt.cli.main import dbtRunnerResult
-from dbt_harness import dbt_env, run_dbt
+from dbt.contracts.results import RunExecutionResult
+from dbt_harness import assert_all_passed, dbt_env, run_dbt
+from raw_fixtures import Rows, load_raw
 
-RAW_DDL = """
-drop schema if exists marts cascade;
-drop schema if exists staging cascade;
-drop schema if exists raw_solana cascade;
-create schema raw_solana;
-create table raw_solana.epochs (
-    epoch bigint primary key, first_slot bigint, last_slot bigint, slots_in_epoch bigint,
-    _dlt_load_id text not null, _dlt_id text not null
-);
-create table raw_solana.vote_accounts (
-    epoch bigint, vote_pubkey text, node_pubkey text, activated_stake bigint, commission bigint,
-    epoch_vote_account boolean, delinquent boolean, last_vote bigint, root_slot bigint,
-    credits bigint, observed_epoch bigint, _dlt_load_id text not null, _dlt_id text not null,
-    primary key (epoch, vote_pubkey)
-);
-create table raw_solana.block_production (
-    epoch bigint, identity text, leader_slots bigint, blocks_produced bigint, first_slot bigint,
-    last_slot bigint, _dlt_load_id text not null, _dlt_id text not null,
-    primary key (epoch, identity)
-);
-"""
+from orchestration.summary import collect_summary
 
 EPOCHS = (700, 701)
 SLOTS = 432_000
@@ -54,46 +36,68 @@ BLOCK_PRODUCTION = {
 }
 
 
-def vote_account_row(epoch: int, vote: str, node: str, sol: int, commission: int) -> tuple:
-    """A vote_accounts row as dlt loads it: vote_d is delinquent; all earned 6,000 credits."""
-    last_vote = (epoch + 1) * SLOTS - 5
-    delinquent = vote == "vote_d"
-    return (
-        epoch,
-        vote,
-        node,
-        sol * 10**9,
-        commission,
-        delinquent,
-        last_vote,
-        6_000,
-        epoch + 1,
-        f"{epoch}{vote}",
-    )
+MODELS = {
+    "stg_solana__epochs",
+    "stg_solana__vote_accounts",
+    "stg_solana__epoch_credits",
+    "stg_solana__block_production",
+    "stg_solana__inflation_rewards",
+    "stg_solana__cluster_nodes",
+    "stg_solana__blocks",
+    "stg_jito__validators",
+    "stg_jito__mev_rewards",
+    "int_validator_epochs",
+    "int_cluster_epochs",
+    "int_validator_commission_rugs",
+    "fct_validator_epochs",
+    "cluster_epochs",
+    "validator_scores",
+    "dim_validators",
+    "delegation_recommendations",
+}
 
 
-def load_raw(warehouse_url: str, block_production: dict[tuple[int, str], tuple[int, int]]) -> None:
-    """Recreate raw_solana (dropping what dbt built) and fill it with the hand-made epochs."""
-    with psycopg.connect(warehouse_url, autocommit=True) as conn:
-        conn.execute(RAW_DDL)
-        with conn.cursor() as cur:
-            cur.executemany(
-                "insert into raw_solana.epochs values (%s, %s, %s, %s, 'load', %s)",
-                [(e, e * SLOTS, (e + 1) * SLOTS - 1, SLOTS, f"e{e}") for e in EPOCHS],
-            )
-            cur.executemany(
-                "insert into raw_solana.vote_accounts"
-                " values (%s, %s, %s, %s, %s, true, %s, %s, null, %s, %s, 'load', %s)",
-                [vote_account_row(e, *validator) for e in EPOCHS for validator in VALIDATORS],
-            )
-            cur.executemany(
-                "insert into raw_solana.block_production"
-                " values (%s, %s, %s, %s, %s, %s, 'load', %s)",
-                [
-                    (e, node, leader, blocks, e * SLOTS, (e + 1) * SLOTS - 1, f"{e}{node}")
-                    for (e, node), (leader, blocks) in block_production.items()
-                ],
-            )
+def raw_rows(block_production: dict[tuple[int, str], tuple[int, int]]) -> Rows:
+    """The hand-made epochs as dlt loads them: vote_d is delinquent; all earned 6,000 credits."""
+    return {
+        "raw_solana.epochs": [
+            {
+                "epoch": e,
+                "first_slot": e * SLOTS,
+                "last_slot": (e + 1) * SLOTS - 1,
+                "slots_in_epoch": SLOTS,
+                "observed_epoch": e + 1,
+            }
+            for e in EPOCHS
+        ],
+        "raw_solana.vote_accounts": [
+            {
+                "epoch": e,
+                "vote_pubkey": vote,
+                "node_pubkey": node,
+                "activated_stake": sol * 10**9,
+                "commission": commission,
+                "epoch_vote_account": True,
+                "delinquent": vote == "vote_d",
+                "last_vote": (e + 1) * SLOTS - 5,
+                "credits": 6_000,
+                "observed_epoch": e + 1,
+            }
+            for e in EPOCHS
+            for vote, node, sol, commission in VALIDATORS
+        ],
+        "raw_solana.block_production": [
+            {
+                "epoch": e,
+                "identity": node,
+                "leader_slots": leader,
+                "blocks_produced": blocks,
+                "first_slot": e * SLOTS,
+                "last_slot": (e + 1) * SLOTS - 1,
+            }
+            for (e, node), (leader, blocks) in block_production.items()
+        ],
+    }
 
 
 def query(warehouse_url: str, sql: str) -> list[tuple]:
@@ -110,21 +114,12 @@ def skip_rates(warehouse_url: str) -> dict[tuple[int, str], Decimal | None]:
 
 def statuses(result: dbtRunnerResult, resource_type: str) -> dict[str, str]:
     """Node name -> status of every node of one type (model, test, unit_test) in a run."""
-    assert result.result is not None, result.exception
+    assert isinstance(result.result, RunExecutionResult), result.exception
     return {
         r.node.name: str(r.status)
         for r in result.result.results
         if str(r.node.resource_type) == resource_type
     }
-
-
-def assert_all_passed(result: dbtRunnerResult) -> None:
-    failed = {
-        r.node.name: (str(r.status), r.message)
-        for r in result.result.results
-        if str(r.status) not in ("pass", "success")
-    }
-    assert result.success and not failed, failed
 
 
 def test_dbt_env_from_url() -> None:
@@ -145,24 +140,33 @@ def test_dbt_env_from_url() -> None:
 
 
 def test_build_and_incremental_rebuilds(warehouse_url: str, tmp_path: Path) -> None:
-    load_raw(warehouse_url, BLOCK_PRODUCTION)
+    load_raw(warehouse_url, raw_rows(BLOCK_PRODUCTION))
 
     result = run_dbt(warehouse_url, ["build"], tmp_path)
     assert_all_passed(result)
-    assert set(statuses(result, "model")) == {
-        "stg_solana__epochs",
-        "stg_solana__vote_accounts",
-        "stg_solana__block_production",
-        "fct_validator_epochs",
-    }
-    assert statuses(result, "unit_test") == {
-        "test_fct_validator_epochs_skip_rate": "pass",
-        "test_fct_validator_epochs_epochs_var": "pass",
-    }
+    assert set(statuses(result, "model")) == MODELS
+    unit_tests = statuses(result, "unit_test")
+    assert len(unit_tests) >= 12 and set(unit_tests.values()) == {"pass"}
     data_tests = statuses(result, "test")
-    assert len(data_tests) >= 40
-    assert data_tests["assert_fct_validator_epochs_leader_slots_reconcile"] == "pass"
-    assert data_tests["assert_fct_validator_epochs_rows_reconcile"] == "pass"
+    assert len(data_tests) >= 100
+    for reconciliation in (
+        "assert_fct_validator_epochs_leader_slots_reconcile",
+        "assert_fct_validator_epochs_rows_reconcile",
+        "assert_cluster_epochs_stake_reconciles",
+        "assert_cluster_epochs_blocks_reconcile",
+    ):
+        assert data_tests[reconciliation] == "pass"
+    # Only epoch-level data is loaded (no blocks, inflation rewards or Jito): those stay unknown.
+    assert query(
+        warehouse_url,
+        "select count(*), count(fee_rewards_lamports), count(inflation_rewards_lamports),"
+        " count(mev_rewards_lamports), bool_or(running_jito) from marts.fct_validator_epochs",
+    ) == [(8, 0, 0, 0, False)]
+    assert query(
+        warehouse_url,
+        "select epoch, total_stake_lamports, blocks_produced, nakamoto_coefficient,"
+        " superminority_size from marts.cluster_epochs order by epoch",
+    ) == [(700, 1_254 * 10**9, 108, 1, 1), (701, 1_254 * 10**9, 55, 1, 1)]
 
     # Every vote account in both epochs; node_x, which has no vote account, is dropped.
     assert skip_rates(warehouse_url) == {
@@ -194,9 +198,7 @@ def test_build_and_incremental_rebuilds(warehouse_url: str, tmp_path: Path) -> N
             " where identity = 'node_a'"
         )
     epochs_701 = ["--vars", json.dumps({"epochs": [701]})]
-    result = run_dbt(
-        warehouse_url, ["build", "--select", "fct_validator_epochs", *epochs_701], tmp_path
-    )
+    result = run_dbt(warehouse_url, ["build", *epochs_701], tmp_path)
     assert_all_passed(result)
     rates = skip_rates(warehouse_url)
     assert len(rates) == 8
@@ -204,7 +206,7 @@ def test_build_and_incremental_rebuilds(warehouse_url: str, tmp_path: Path) -> N
     assert rates[(700, "vote_a")] == Decimal("0.1")
 
     # A second build of everything catches epoch 700 up and keeps one row per vote account.
-    result = run_dbt(warehouse_url, ["build", "--select", "fct_validator_epochs"], tmp_path)
+    result = run_dbt(warehouse_url, ["build"], tmp_path)
     assert_all_passed(result)
     rates = skip_rates(warehouse_url)
     assert len(rates) == 8
@@ -214,7 +216,7 @@ def test_build_and_incremental_rebuilds(warehouse_url: str, tmp_path: Path) -> N
     epochs_700 = ["--vars", json.dumps({"epochs": [700]})]
     result = run_dbt(
         warehouse_url,
-        ["build", "--full-refresh", "--select", "fct_validator_epochs", *epochs_700],
+        ["build", "--full-refresh", *epochs_700],
         tmp_path,
     )
     assert_all_passed(result)
@@ -224,7 +226,7 @@ def test_build_and_incremental_rebuilds(warehouse_url: str, tmp_path: Path) -> N
 
 
 def test_blocks_beyond_leader_slots_fail_the_build(warehouse_url: str, tmp_path: Path) -> None:
-    load_raw(warehouse_url, {**BLOCK_PRODUCTION, (701, "node_b"): (12, 13)})
+    load_raw(warehouse_url, raw_rows({**BLOCK_PRODUCTION, (701, "node_b"): (12, 13)}))
 
     result = run_dbt(warehouse_url, ["build"], tmp_path)
 
@@ -235,3 +237,186 @@ def test_blocks_beyond_leader_slots_fail_the_build(warehouse_url: str, tmp_path:
     }
     # The failing staging test stops the mart from being built on bad data.
     assert statuses(result, "model")["fct_validator_epochs"] == "skipped"
+
+    # A partition's tests check its own epochs: 700's build passes, 701's fails.
+    result = run_dbt(warehouse_url, ["build", "--vars", json.dumps({"epochs": [700]})], tmp_path)
+    assert_all_passed(result)
+    result = run_dbt(warehouse_url, ["build", "--vars", json.dumps({"epochs": [701]})], tmp_path)
+    assert not result.success
+
+
+def test_identity_voting_twice_fails_the_reconciliations(
+    warehouse_url: str, tmp_path: Path
+) -> None:
+    rows = raw_rows(BLOCK_PRODUCTION)
+    # vote_e votes with node_a too: node_a's slots and blocks would be counted twice.
+    rows["raw_solana.vote_accounts"] = [
+        *rows["raw_solana.vote_accounts"],
+        {
+            "epoch": 701,
+            "vote_pubkey": "vote_e",
+            "node_pubkey": "node_a",
+            "activated_stake": 5,
+            "commission": 0,
+            "delinquent": False,
+            "observed_epoch": 702,
+        },
+    ]
+    load_raw(warehouse_url, rows)
+
+    result = run_dbt(warehouse_url, ["build"], tmp_path)
+
+    failed = {name for name, status in statuses(result, "test").items() if status == "fail"}
+    assert failed == {"assert_fct_validator_epochs_leader_slots_reconcile"}
+    assert statuses(result, "model")["cluster_epochs"] == "skipped"
+    # Past that check, the cluster's own reconciliation catches it too.
+    first_check = "assert_fct_validator_epochs_leader_slots_reconcile"
+    result = run_dbt(warehouse_url, ["build", "--exclude", first_check], tmp_path)
+    failed = {name for name, status in statuses(result, "test").items() if status == "fail"}
+    assert failed == {"assert_cluster_epochs_blocks_reconcile"}
+
+
+def history_rows() -> Rows:
+    """Three epochs with every input loaded; vote_b rugs in 701 (charged 100%, 0% around it)."""
+    epochs = (700, 701, 702)
+    rows = raw_rows({})
+    rows["raw_solana.epochs"] = [
+        {
+            "epoch": e,
+            "first_slot": e * SLOTS,
+            "last_slot": (e + 1) * SLOTS - 1,
+            "slots_in_epoch": SLOTS,
+            "observed_epoch": e + 1,
+        }
+        for e in epochs
+    ]
+    rows["raw_solana.vote_accounts"] = [
+        {
+            "epoch": e,
+            "vote_pubkey": vote,
+            "node_pubkey": node,
+            "activated_stake": sol * 10**9,
+            "commission": commission,
+            "delinquent": False,
+            "observed_epoch": e + 1,
+        }
+        for e in epochs
+        for vote, node, sol, commission in VALIDATORS
+    ]
+    rows["raw_solana.epoch_credits"] = [
+        {
+            "epoch": e,
+            "vote_pubkey": vote,
+            "credits": 12_000 * (e - 699),
+            "previous_credits": 12_000 * (e - 700),
+            "earned": 12_000,
+            "observed_epoch": e + 1,
+        }
+        for e in epochs
+        for vote, *_ in VALIDATORS
+    ]
+    rows["raw_solana.block_production"] = [
+        {"epoch": e, "identity": node, "leader_slots": 400, "blocks_produced": 390}
+        for e in epochs
+        for node in ("node_a", "node_b")
+    ]
+    rows["raw_solana.blocks"] = [
+        {
+            "slot": e * SLOTS + i,
+            "epoch": e,
+            "leader": node,
+            "status": "produced",
+            "fee_rewards": 1_000_000,
+        }
+        for e in epochs
+        for i, node in enumerate(("node_a", "node_b", "node_a"))
+    ]
+    charged = {(701, "vote_b"): 100}
+    rows["raw_solana.inflation_rewards"] = [
+        {
+            "epoch": e,
+            "vote_pubkey": vote,
+            "commission": charged.get((e, vote), commission),
+            "amount": sol * 10**9 * charged.get((e, vote), commission) // 100 // 1_000,
+        }
+        for e in epochs
+        for vote, _node, sol, commission in VALIDATORS
+    ]
+    rows["raw_jito.validators"] = [
+        {
+            "epoch": e,
+            "vote_account": vote,
+            "mev_commission_bps": 800,
+            "mev_rewards": 10**8,
+            "running_jito": True,
+            "active_stake": sol * 10**9,
+        }
+        for e in epochs
+        for vote, _node, sol, _commission in VALIDATORS[:2]
+    ]
+    rows["raw_jito.mev_rewards"] = [
+        {"epoch": e, "total_network_mev_lamports": 2 * 10**8} for e in epochs
+    ]
+    rows["raw_solana.cluster_nodes"] = [
+        {"observed_epoch": 703, "identity": "node_a", "version": "2.2.14"}
+    ]
+    return rows
+
+
+def test_epoch_by_epoch_builds_read_history(warehouse_url: str, tmp_path: Path) -> None:
+    """Building one epoch at a time (as Dagster partitions do) equals one build of all."""
+    load_raw(warehouse_url, history_rows())
+    for epoch in (700, 701, 702):
+        result = run_dbt(
+            warehouse_url, ["build", "--vars", json.dumps({"epochs": [epoch]})], tmp_path
+        )
+        assert_all_passed(result)
+    scores_sql = (
+        "select epoch, vote_account, profile, total_score, rank, epochs_in_window,"
+        " gate_commission_rug, explanation from marts.validator_scores order by 1, 2, 3"
+    )
+    by_epoch = query(warehouse_url, scores_sql)
+
+    # The rug in 701 is confirmed by 702's lower commission: only 702's scores gate on it.
+    rug_gates = {(e, p): gate for e, v, p, _, _, _, gate, _ in by_epoch if v == "vote_b"}
+    assert rug_gates[(702, "balanced")] and not rug_gates[(701, "balanced")]
+    windows = {(e, v): n for e, v, p, _, _, n, _, _ in by_epoch if p == "balanced"}
+    assert windows[(702, "vote_a")] == 3 and windows[(700, "vote_a")] == 1
+    assert query(
+        warehouse_url,
+        "select vote_account, first_epoch, last_epoch, commission_rugs, version"
+        " from marts.dim_validators order by 1",
+    ) == [
+        ("vote_a", 700, 702, 0, "2.2.14"),
+        ("vote_b", 700, 702, 1, None),
+        ("vote_c", 700, 702, 0, None),
+        ("vote_d", 700, 702, 0, None),
+    ]
+    # Fees: node_a led two of each epoch's three loaded blocks.
+    assert query(
+        warehouse_url,
+        "select vote_account, fee_rewards_lamports from marts.fct_validator_epochs"
+        " where epoch = 702 order by 1",
+    ) == [("vote_a", 2_000_000), ("vote_b", 1_000_000), ("vote_c", 0), ("vote_d", 0)]
+    recommendations = query(
+        warehouse_url,
+        "select profile, epoch, vote_account from marts.delegation_recommendations"
+        " where recommendation_rank = 1 order by 1",
+    )
+    assert {profile for profile, _, _ in recommendations} >= {"balanced", "yield"}
+    assert {epoch for _, epoch, _ in recommendations} == {702}
+
+    # `mevhouse run` ends with each profile's best validators, scores and explanations.
+    lines = collect_summary(warehouse_url, [700, 701, 702], []).render().splitlines()
+    start = lines.index("top validators by scoring profile, epoch 702:")
+    assert [line.strip() for line in lines[start + 1 :: 4][:4]] == [
+        "balanced:",
+        "decentralization:",
+        "stakenet:",
+        "yield:",
+    ]
+    assert all(" Score " in line or "Excluded" in line for line in lines[start + 2 : start + 4])
+
+    result = run_dbt(warehouse_url, ["build", "--full-refresh"], tmp_path)
+    assert_all_passed(result)
+    assert query(warehouse_url, scores_sql) == by_epoch

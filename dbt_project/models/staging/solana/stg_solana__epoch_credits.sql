@@ -1,0 +1,19 @@
+with
+
+raw_epoch_credits as (
+    select * from {{ source('raw_solana', 'epoch_credits') }}
+),
+
+final as (
+    select
+        epoch::bigint as epoch,
+        vote_pubkey::text as vote_account,
+        credits::bigint as cumulative_credits,
+        previous_credits::bigint as previous_credits,
+        -- Recomputed rather than trusted: the delta is the definition of credits earned.
+        (credits - previous_credits)::bigint as credits,
+        observed_epoch::bigint as observed_epoch
+    from raw_epoch_credits
+)
+
+select * from final
