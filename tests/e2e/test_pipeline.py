@@ -31,6 +31,12 @@ def counts(url: str) -> dict[str, int]:
         "raw_solana.vote_accounts",
         "raw_solana.block_production",
         "raw_solana.epochs",
+        "raw_solana.inflation_rewards",
+        "raw_solana.blocks",
+        "raw_solana.block_rewards",
+        "raw_solana.transactions",
+        "raw_solana.instructions",
+        "raw_jito.validators",
         "marts.fct_validator_epochs",
     ]
     with psycopg.connect(url) as conn:
@@ -51,8 +57,13 @@ def environment(warehouse_url, tmp_path, monkeypatch) -> Iterator[str]:
     monkeypatch.setenv("MEVHOUSE_WAREHOUSE_URL", with_password(warehouse_url))
     monkeypatch.setenv("MEVHOUSE_HOME", str(tmp_path / "home"))
     monkeypatch.delenv("MEVHOUSE_EPOCHS", raising=False)
+    # simnet answers as fast as it can; a small transaction sample keeps the test quick.
+    monkeypatch.setenv("MEVHOUSE_RPC_MAX_RPS", "400")
+    monkeypatch.setenv("MEVHOUSE_RPC_CONCURRENCY", "8")
+    monkeypatch.setenv("MEVHOUSE_TX_SAMPLE", "0.02")
     with start_simnet(profile="demo", seed=7) as simnet:
         monkeypatch.setenv("SOLANA_RPC_URL", f"{simnet.url}/?api-key={API_KEY}")
+        monkeypatch.setenv("JITO_API_URL", simnet.url)
         yield simnet.url
 
 
@@ -67,6 +78,8 @@ def test_two_epochs_end_to_end_then_idempotent(environment, warehouse_url):
     before = counts(warehouse_url)
     assert before["marts.fct_validator_epochs"] == validators * 2
     assert before["raw_solana.epochs"] == 2
+    assert before["raw_solana.blocks"] == 2 * 8_192
+    assert before["raw_solana.transactions"] > 0 and before["raw_jito.validators"] > 0
 
     schedule = rpc(simnet_url, "getEpochSchedule")
     with psycopg.connect(warehouse_url) as conn:
@@ -102,7 +115,7 @@ def test_two_epochs_end_to_end_then_idempotent(environment, warehouse_url):
     with psycopg.connect(warehouse_url) as conn:
         tables = conn.execute(
             "select table_schema, table_name from information_schema.tables "
-            "where table_schema in ('dagster', 'raw_solana', 'marts', 'quarantine')"
+            "where table_schema in ('dagster', 'raw_solana', 'raw_jito', 'marts', 'quarantine')"
         ).fetchall()
         assert ("dagster", "event_logs") in tables
         for schema, table in tables:
@@ -124,11 +137,13 @@ class CorruptingProxy:
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 request = urllib.request.Request(
-                    upstream, body, {"Content-Type": "application/json"}
+                    upstream + self.path, body, {"Content-Type": "application/json"}
                 )
                 with urllib.request.urlopen(request) as response:
                     payload = json.load(response)
-                if json.loads(body).get("method") == "getVoteAccounts":
+                message = json.loads(body)
+                # Batches (lists) pass through; getVoteAccounts is always a single call.
+                if isinstance(message, dict) and message.get("method") == "getVoteAccounts":
                     account = payload["result"]["current"][0]
                     account["commission"] = 150
                     proxy.victim = account["votePubkey"]

@@ -21,9 +21,23 @@ RAW = [
     "raw/jito/mev_rewards",
 ]
 MODELS = [
+    "intermediate/int_cluster_epochs",
+    "intermediate/int_validator_commission_rugs",
+    "intermediate/int_validator_epochs",
+    "marts/cluster_epochs",
+    "marts/delegation_recommendations",
+    "marts/dim_validators",
     "marts/fct_validator_epochs",
+    "marts/validator_scores",
+    "staging/scoring_profiles",
+    "staging/stg_jito__mev_rewards",
+    "staging/stg_jito__validators",
     "staging/stg_solana__block_production",
+    "staging/stg_solana__blocks",
+    "staging/stg_solana__cluster_nodes",
+    "staging/stg_solana__epoch_credits",
     "staging/stg_solana__epochs",
+    "staging/stg_solana__inflation_rewards",
     "staging/stg_solana__vote_accounts",
 ]
 
