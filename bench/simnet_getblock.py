@@ -12,14 +12,9 @@ from __future__ import annotations
 
 import http.client
 import json
-import multiprocessing as mp
 import threading
 import time
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
-from multiprocessing.connection import Connection
-from multiprocessing.synchronize import Event
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -29,6 +24,7 @@ from solders.rpc.responses import GetBlockResp
 from bench._report import table, write_result
 from ingestion.blocks.parse import Rows, add_block
 from ingestion.rpc import paused_gc
+from simnet.process import simnet_process
 
 PROFILES = ("demo", "mainnet")
 CLIENT_THREADS = 4
@@ -40,37 +36,6 @@ MODES: dict[str, tuple[dict[str, Any], int]] = {
         60,
     ),
 }
-
-
-def _serve(profile: str, conn: Connection, stop: Event) -> None:
-    from simnet.server import start_simnet
-
-    with start_simnet(profile, seed=0) as handle:
-        conn.send(handle.url)
-        stop.wait()
-
-
-@contextmanager
-def simnet_process(profile: str) -> Iterator[str]:
-    """Serve a profile from a child process on a free port and yield its URL."""
-    ctx = mp.get_context("spawn")
-    parent, child = ctx.Pipe()
-    stop = ctx.Event()
-    proc = ctx.Process(target=_serve, args=(profile, child, stop), daemon=True)
-    proc.start()
-    try:
-        deadline = time.monotonic() + 120
-        while not parent.poll(0.2):
-            if not proc.is_alive():
-                raise RuntimeError(
-                    f"simnet {profile} exited ({proc.exitcode}); see its error above"
-                )
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"simnet {profile} did not start within 120 s")
-        yield str(parent.recv())
-    finally:
-        stop.set()
-        proc.join(10)
 
 
 class Client:

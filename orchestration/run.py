@@ -94,12 +94,13 @@ def rpc_endpoint(settings: Settings, profile: str, seed: int) -> Iterator[str]:
     if settings.rpc_url:
         yield settings.rpc_url
         return
-    from simnet.server import start_simnet
+    from simnet.process import simnet_process
 
-    with start_simnet(profile=profile, seed=seed) as handle:
+    # A child process: in this one simnet would compete with the loader for the GIL.
+    with simnet_process(profile, seed) as url:
         unset = {k: v for k, v in SIMNET_DEFAULTS.items() if not os.environ.get(k)}
-        with _environment({**unset, "SOLANA_RPC_URL": handle.url, "JITO_API_URL": handle.url}):
-            yield handle.url
+        with _environment({**unset, "SOLANA_RPC_URL": url, "JITO_API_URL": url}):
+            yield url
 
 
 def run_epoch(
