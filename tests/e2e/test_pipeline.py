@@ -140,14 +140,15 @@ class CorruptingProxy:
                     upstream + self.path, body, {"Content-Type": "application/json"}
                 )
                 with urllib.request.urlopen(request) as response:
-                    payload = json.load(response)
+                    data = response.read()
                 message = json.loads(body)
-                # Batches (lists) pass through; getVoteAccounts is always a single call.
+                # Everything else passes through untouched (batches are lists).
                 if isinstance(message, dict) and message.get("method") == "getVoteAccounts":
+                    payload = json.loads(data)
                     account = payload["result"]["current"][0]
                     account["commission"] = 150
                     proxy.victim = account["votePubkey"]
-                data = json.dumps(payload).encode()
+                    data = json.dumps(payload).encode()
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))
