@@ -16,7 +16,7 @@ import dagster as dg
 from ingestion.solana import RpcConfig, closed_epochs
 from orchestration.instance import prepare_dagster_home
 from orchestration.partitions import EPOCHS
-from orchestration.settings import Settings, parse_epochs, redact_url
+from orchestration.settings import Settings, environment, parse_epochs, redact_url
 from orchestration.summary import Summary, collect_summary
 from orchestration.warehouse import init_warehouse, warehouse_url
 
@@ -71,20 +71,6 @@ SIMNET_DEFAULTS = {
 
 
 @contextmanager
-def _environment(values: dict[str, str]) -> Iterator[None]:
-    saved = {name: os.environ.get(name) for name in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-
-
-@contextmanager
 def rpc_endpoint(settings: Settings, profile: str, seed: int) -> Iterator[str]:
     """SOLANA_RPC_URL when set; otherwise a simnet started on a free loopback port.
 
@@ -99,7 +85,7 @@ def rpc_endpoint(settings: Settings, profile: str, seed: int) -> Iterator[str]:
     # A child process: in this one simnet would compete with the loader for the GIL.
     with simnet_process(profile, seed) as url:
         unset = {k: v for k, v in SIMNET_DEFAULTS.items() if not os.environ.get(k)}
-        with _environment({**unset, "SOLANA_RPC_URL": url, "JITO_API_URL": url}):
+        with environment({**unset, "SOLANA_RPC_URL": url, "JITO_API_URL": url}):
             yield url
 
 

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from dbt.cli.main import dbtRunner, dbtRunnerResult
 from dbt.contracts.results import RunExecutionResult
+
+from orchestration.settings import environment
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
 
@@ -35,20 +35,6 @@ def dbt_env(warehouse_url: str) -> dict[str, str]:
     }
 
 
-@contextmanager
-def _environ(env: dict[str, str]) -> Iterator[None]:
-    saved = {name: os.environ.get(name) for name in env}
-    os.environ.update(env)
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-
-
 def run_dbt(warehouse_url: str, args: Sequence[str], work_dir: Path) -> dbtRunnerResult:
     """Invoke `dbt <args>` on the project; target and logs go to `work_dir`, not the repo."""
     command = [
@@ -62,7 +48,7 @@ def run_dbt(warehouse_url: str, args: Sequence[str], work_dir: Path) -> dbtRunne
         "--log-path",
         str(work_dir / "logs"),
     ]
-    with _environ(dbt_env(warehouse_url)):
+    with environment(dbt_env(warehouse_url)):
         return dbtRunner().invoke(command)
 
 
