@@ -50,7 +50,15 @@ class Summary:
             f"checks: {self.checks_passed} passed, {self.checks_failed} failed",
             "rows per table:",
         ]
-        lines += [f"  {table:<45} {rows:>10,}" for table, rows in self.table_rows.items()]
+        # Empty quarantine tables are the good news: one line says so instead of one per table.
+        quarantine = {t: n for t, n in self.table_rows.items() if t.startswith("quarantine.")}
+        lines += [
+            f"  {table:<45} {rows:>10,}"
+            for table, rows in self.table_rows.items()
+            if rows or table not in quarantine
+        ]
+        if quarantine and not any(quarantine.values()):
+            lines.append(f"  quarantine: no rows in its {len(quarantine)} tables")
         if self.top_validators:
             lines.append(f"top 10 validators by stake, epoch {max(self.epochs)}:")
             lines.append(f"  {'vote account':<44} {'stake SOL':>14} {'comm':>4} {'skip rate':>9}")
