@@ -145,7 +145,7 @@ def test_block_shape_matches_mainnet(demo: SimnetHandle, call: Any) -> None:
     memo = json.loads((MAINNET / "transactions/memo_transfer_slot376410054.json").read_text())
     real = memo["result"]
     txs = block["transactions"]
-    # A block holds mean × (0.5 to 1.5) transactions.
+    # A block holds between half and one and a half times the mean number of transactions.
     mean = PROFILES["demo"].mean_txs_per_block
     assert mean // 2 <= len(txs) <= mean * 3 // 2
     for tx in txs:
