@@ -13,7 +13,15 @@ import pytest
 
 from orchestration.warehouse.embedded import EmbeddedPostgres
 
-SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "mainnet"
+# The real mainnet samples live beside the checkout (../shared); a clone elsewhere on this
+# machine finds them at the workplace's path, and MEVHOUSE_MAINNET_DATA overrides both.
+_SAMPLE_DIRS = [
+    Path(__file__).resolve().parents[1].parent / "shared" / "data" / "mainnet",
+    Path("/work/shared/data/mainnet"),
+]
+SHARED_DATA = next((d for d in _SAMPLE_DIRS if d.is_dir()), _SAMPLE_DIRS[0])
+if os.environ.get("MEVHOUSE_MAINNET_DATA"):
+    SHARED_DATA = Path(os.environ["MEVHOUSE_MAINNET_DATA"])
 
 
 @pytest.fixture(scope="session")
