@@ -108,7 +108,15 @@ class Profile:
 
 PROFILES: dict[str, Profile] = {
     # Epoch 6, slot index 4,348: epochs 0-5 are closed.
-    "demo": Profile(name="demo", slots_per_epoch=8_192, validator_count=300, frozen_slot=53_500),
+    # A quarter of mainnet's transactions a block, so that `mevhouse run` loads whole demo epochs
+    # of transactions in about a minute each (simnet/dex/config.py keeps the market as busy).
+    "demo": Profile(
+        name="demo",
+        slots_per_epoch=8_192,
+        validator_count=300,
+        frozen_slot=53_500,
+        mean_txs_per_block=300,
+    ),
     # Epoch 10, slot index 217,000: epochs 0-9 are closed.
     # Calibrated against mainnet epochs 796-842: tests/simnet/test_calibration.py.
     "mainnet": Profile(

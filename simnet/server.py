@@ -18,9 +18,10 @@ from simnet.faults import FaultInjector
 from simnet.faults import parse as parse_faults
 from simnet.profiles import get_profile
 from simnet.rpc import Dispatcher
-from simnet.truth import epoch_truth, validators_truth
+from simnet.truth import epoch_truth, market_truth, validators_truth
 
 KOBE_ROUTES = ("/api/v1/validators", "/api/v1/validator_rewards", "/api/v1/mev_rewards")
+MARKET_TRUTH = {"/simnet/truth/swaps": "swaps", "/simnet/truth/mev": "mev"}
 
 
 def _int_arg(value: Any) -> int | None:
@@ -127,6 +128,25 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             self._send_json(200, answer)
 
+    def _market_truth(self, url: SplitResult) -> None:
+        # ?epoch=N, and optionally first_slot and last_slot to narrow it.
+        args = {k: v[-1] for k, v in parse_qs(url.query).items()}
+        epoch = args.get("epoch", "")
+        bounds = [args.get(name) for name in ("first_slot", "last_slot")]
+        if not epoch.isdigit() or any(v is not None and not v.isdigit() for v in bounds):
+            self._send_json(400, {"error": "give ?epoch=N (and optionally first_slot, last_slot)"})
+            return
+        first, last = (None if v is None else int(v) for v in bounds)
+        try:
+            what = MARKET_TRUTH[url.path]
+            answer = market_truth(self.dispatcher.cluster, what, int(epoch), first, last)
+        except LookupError as exc:
+            self._send_json(404, {"error": str(exc)})
+        except ValueError as exc:
+            self._send_json(400, {"error": str(exc)})
+        else:
+            self._send_json(200, answer)
+
     def _read_body(self) -> bytes | None:
         length_header = self.headers.get("Content-Length")
         if length_header is None or not length_header.isdigit():
@@ -175,6 +195,8 @@ class _Handler(BaseHTTPRequestHandler):
                 self._send_json(200, epoch_truth(cluster, int(values[0])))
             except LookupError as exc:
                 self._send_json(404, {"error": str(exc)})
+        elif url.path in MARKET_TRUTH:
+            self._market_truth(url)
         else:
             self._send_json(404, {"error": f"no route {url.path}"})
 

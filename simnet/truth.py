@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from simnet.cluster import Cluster
+from simnet.dex import truth as dex_truth
 from simnet.inflation import epoch_inflation
 from simnet.jito import epoch_mev
 from simnet.votes import credits_earned
@@ -96,3 +97,14 @@ def epoch_truth(cluster: Cluster, epoch: int) -> dict[str, Any]:
         "inflation_lamports": None if inflation is None else inflation.total,
         "validators": validators,
     }
+
+
+def market_truth(
+    cluster: Cluster, what: str, epoch: int, first: int | None, last: int | None
+) -> dict[str, Any]:
+    """Return an epoch's DEX swaps or MEV events ("swaps" or "mev"), optionally a slot range.
+
+    LookupError for an epoch not started, ValueError for a range too long (simnet/dex/truth.py).
+    """
+    truth = dex_truth.swaps_truth if what == "swaps" else dex_truth.mev_truth
+    return truth(cluster.blocks.market, epoch, first, last)

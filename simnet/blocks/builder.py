@@ -19,6 +19,8 @@ from simnet.blocks.producers import WALLETS, Producer, TransferProducer
 from simnet.blocks.tips import TipProducer
 from simnet.blocks.token_transfers import TokenTransferProducer
 from simnet.blocks.voting import TOWER_DEPTH, VoteProducer
+from simnet.dex.producers import DexProducer
+from simnet.dex.tape import Market
 from simnet.faults import CallFaults
 from simnet.faults import parse as parse_faults
 from simnet.rng import item_uniform, key64
@@ -27,9 +29,9 @@ from simnet.validators import LAMPORTS_PER_SOL, Validator
 if TYPE_CHECKING:
     from simnet.cluster import Cluster
 
-# Producer ids per block position; DEX swaps and MEV bundles add their own.
-VOTE, TRANSFER, TIP, TOKEN_TRANSFER, INNER_TIP = 0, 1, 2, 3, 4
-USER_KINDS = (TRANSFER, TOKEN_TRANSFER)
+# Producer ids per block position; DEX holds the market tape's swaps and MEV bundles.
+VOTE, TRANSFER, TIP, TOKEN_TRANSFER, INNER_TIP, DEX = 0, 1, 2, 3, 4, 5
+USER_KINDS = (TRANSFER, TOKEN_TRANSFER, DEX)
 # Columns of BlockPlan.draws, uniforms per position; balances use _BALANCE and the next one.
 _VOTER, _BALANCE, _PAYER, _AMOUNT, _KIND, _VARIANT, _FAILURE, _LOOKUP = 0, 1, 3, 4, 5, 6, 7, 8
 _COLUMNS = 9
@@ -141,6 +143,8 @@ class BlockBuilder:
             TIP: TipProducer(inner=False),
             INNER_TIP: TipProducer(inner=True),
         }
+        self.market = Market(cluster)
+        self.producers[DEX] = DexProducer(self.market)
         # getBlock's -32004 fault for produced blocks (faults.UNAVAILABLE).
         self.unavailable = CallFaults(
             parse_faults(cluster.profile.faults).unavailable, self.seed, "getBlock"
@@ -217,11 +221,20 @@ class BlockBuilder:
         token = (kinds == TRANSFER) & (draws[:, _VARIANT] < profile.token_transfer_share)
         kinds[token] = TOKEN_TRANSFER
         tips = np.zeros(n, dtype=np.int64)
+        # The market tape's transactions sit where it placed them (never the last position);
+        # its bundles' tips come out of the block's total and tip transactions pay the rest.
+        tape = self.market.slot(slot)
+        planted = np.array(tape.positions if tape else (), dtype=np.int64)
+        rest = tip - (tape.tips if tape else 0)
         if tip:
-            at = _tip_positions(n, tip, float(draws[-1, _VARIANT]))
+            at = _tip_positions(n, rest, float(draws[-1, _VARIANT]))
+            at = at[~np.isin(at, planted)]
             kinds[at] = np.where(draws[at, _VARIANT] < profile.inner_tip_share, INNER_TIP, TIP)
             kinds[-1] = TIP  # the block's closing bundle tips top-level
-            tips[at] = _split(tip, 0.5 + draws[at, _AMOUNT])
+            tips[at] = _split(rest, 0.5 + draws[at, _AMOUNT])
+        if tape:
+            kinds[planted] = DEX
+            tips[planted] = [tx.tip for tx in tape.txs]
         user = np.isin(kinds, USER_KINDS)
         # At least one transfer carries the block's priority fees.
         if n and not user.any():
@@ -246,7 +259,8 @@ class BlockBuilder:
             kinds=kinds.astype(np.uint8),
             priority=priority,
             tips=tips,
-            failed=user & (draws[:, _FAILURE] < profile.failed_tx_share),
+            # The tape decides which of its swaps fail (slippage).
+            failed=user & (kinds != DEX) & (draws[:, _FAILURE] < profile.failed_tx_share),
             tip=tip,
             leader_fee=int(econ.leader_fees[i]),
             voters=tuple(pop.validators[int(v)] for v in voting) or (pop.validators[0],),

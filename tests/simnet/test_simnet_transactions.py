@@ -19,20 +19,43 @@ from simnet.blocks.model import (
     Transaction,
     b58encode,
 )
-from simnet.blocks.programs import TIP_ACCOUNTS, TOKEN_PROGRAM, USDC_MINT
+from simnet.blocks.programs import (
+    COMPUTE_BUDGET,
+    SYSTEM_PROGRAM,
+    TIP_ACCOUNTS,
+    TOKEN_PROGRAM,
+    USDC_MINT,
+    VOTE_PROGRAM,
+)
+from simnet.blocks.tips import searcher_program
 from simnet.blocks.tokens import associated_token_address, ui_amount_string, ui_token_amount
 
 V0 = {"maxSupportedTransactionVersion": 0}
+_BLOCK_PROGRAMS = {
+    COMPUTE_BUDGET,
+    SYSTEM_PROGRAM,
+    TOKEN_PROGRAM,
+    VOTE_PROGRAM,
+    searcher_program(0),
+}
 _B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 
 
 def _pairs(call: Any, start: int, count: int) -> list[tuple[dict[str, Any], dict[str, Any]]]:
-    """Return (json, jsonParsed) pairs of every transaction in `count` blocks from start."""
+    """Return (json, jsonParsed) pairs of the block kinds' transactions in `count` blocks.
+
+    The market tape's swaps and bundles invoke other programs; test_dex_*.py covers them.
+    """
     out = []
     for slot in call("getBlocks", [start, start + 3 * count])["result"][:count]:
         plain = call("getBlock", [slot, V0])["result"]["transactions"]
         parsed = call("getBlock", [slot, {"encoding": "jsonParsed", **V0}])["result"]
-        out += list(zip(plain, parsed["transactions"], strict=True))
+        out += [
+            (p, q)
+            for p, q in zip(plain, parsed["transactions"], strict=True)
+            if {ix["programId"] for ix in q["transaction"]["message"]["instructions"]}
+            <= _BLOCK_PROGRAMS
+        ]
     return out
 
 

@@ -1,0 +1,103 @@
+"""Ground truth of the DEX market per epoch: every executed swap leg and every planted MEV event.
+
+An epoch's truth covers its slots up to the tip; first_slot/last_slot narrow it to a range. A
+mainnet-profile epoch holds millions of swaps, more than one response should: a range longer than
+MAX_TRUTH_SLOTS is refused, and evaluations there look at sampled windows.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from simnet.blocks.signatures import signature
+from simnet.dex.tape import Market
+
+# A demo epoch (8,192 slots) fits; a mainnet epoch (432,000) must be asked for in ranges.
+MAX_TRUTH_SLOTS = 50_000
+
+
+def slot_range(
+    market: Market, epoch: int, first: int | None = None, last: int | None = None
+) -> tuple[int, int]:
+    """Return the epoch's slots up to the tip, narrowed to [first, last] when given.
+
+    LookupError when the epoch has not started, ValueError when the range is too long.
+    """
+    schedule = market.cluster.schedule
+    tip = market.cluster.current_slot()
+    if schedule.first_slot(epoch) > tip:
+        raise LookupError(f"epoch {epoch} has not started; the tip is slot {tip}")
+    lo = max(schedule.first_slot(epoch), first if first is not None else 0)
+    hi = min(schedule.last_slot(epoch), tip, last if last is not None else tip)
+    if hi - lo + 1 > MAX_TRUTH_SLOTS:
+        raise ValueError(
+            f"{hi - lo + 1} slots is more than {MAX_TRUTH_SLOTS}: narrow with first_slot/last_slot"
+        )
+    return lo, hi
+
+
+def swaps_truth(
+    market: Market, epoch: int, first: int | None = None, last: int | None = None
+) -> dict[str, Any]:
+    """Return the successful swap legs of an epoch's slots, in block order."""
+    lo, hi = slot_range(market, epoch, first, last)
+    swaps = []
+    for chunk in market.chunks(lo, hi):
+        for slot in sorted(chunk.slots):
+            if not lo <= slot <= hi:
+                continue
+            tape = chunk.slots[slot]
+            for tx, position in zip(tape.txs, tape.positions, strict=True):
+                if tx.failed:
+                    continue  # failed swaps pay fees and swap nothing
+                sig = signature(market.seed, slot, position)
+                for leg in tx.legs:
+                    swaps.append(
+                        {
+                            "signature": sig,
+                            "outer_index": tx.outer_index,
+                            "inner_index": leg.inner_index,
+                            "slot": slot,
+                            "dex": leg.pool.dex.name,
+                            "pool": leg.pool.address,
+                            "trader": tx.signer,
+                            "mint_in": leg.mint_in,
+                            "mint_out": leg.mint_out,
+                            "amount_in": leg.amount_in,
+                            "amount_out": leg.amount_out,
+                        }
+                    )
+    return {"epoch": epoch, "swaps": swaps}
+
+
+def mev_truth(
+    market: Market, epoch: int, first: int | None = None, last: int | None = None
+) -> dict[str, Any]:
+    """Return the MEV events planted wholly in an epoch's slots, and the colluding validators."""
+    lo, hi = slot_range(market, epoch, first, last)
+    events = []
+    for chunk in market.chunks(lo, hi):
+        for event in chunk.events:
+            if not lo <= event.txs[0][0] <= event.txs[-1][0] <= hi:
+                continue
+            events.append(
+                {
+                    "type": event.type,
+                    "slot": event.slot,
+                    "signatures": market.signatures(event.txs),
+                    "searcher": event.searcher,
+                    "victims": list(event.victims),
+                    "pools": list(event.pools),
+                    "profit_mint": event.profit_mint,
+                    "profit_amount": event.profit_amount,
+                    "profit_lamports": event.profit_lamports,
+                    "tip_lamports": event.tip_lamports,
+                    "victim_loss_lamports": event.victim_loss_lamports,
+                }
+            )
+    colluding = [
+        {"vote_account": v.vote_account, "identity": v.identity}
+        for v in market.cluster.population.validators
+        if v.colludes and v.first_epoch <= epoch
+    ]
+    return {"epoch": epoch, "events": events, "colluding_validators": colluding}

@@ -1,0 +1,153 @@
+"""DEX ground truth per epoch: volumes on every DEX, MEV rates in range, colluders stand out."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+import numpy as np
+import pytest
+
+from simnet.blocks.signatures import locate
+from simnet.cluster import Cluster
+from simnet.dex.config import DexConfig
+from simnet.dex.markets import DEXES
+from simnet.dex.tape import CHUNK_SLOTS, Market
+from simnet.dex.truth import mev_truth, swaps_truth
+from simnet.profiles import get_profile
+from simnet.schedule import SLOTS_PER_WINDOW
+
+EPOCH = 1
+
+
+@pytest.fixture(scope="module")
+def market() -> Market:
+    return Market(Cluster(get_profile("demo")))
+
+
+@pytest.fixture(scope="module")
+def swaps(market: Market) -> dict[str, Any]:
+    return swaps_truth(market, EPOCH)
+
+
+@pytest.fixture(scope="module")
+def mev(market: Market) -> dict[str, Any]:
+    return mev_truth(market, EPOCH)
+
+
+def _nonvote(cluster: Cluster, first: int, last: int) -> float:
+    # Non-vote transactions the builder draws: the profile's user share of each block.
+    prod = cluster.production(cluster.schedule.epoch(first))
+    txs = prod.transactions[first - prod.first_slot : last - prod.first_slot + 1]
+    return float(txs.sum()) * cluster.profile.user_tx_share
+
+
+def _rates(events: list[dict[str, Any]], nonvote: float) -> dict[str, float]:
+    counts = Counter(e["type"] for e in events)
+    return {kind: 1_000 * n / nonvote for kind, n in counts.items()}
+
+
+def _assert_in_ranges(rates: dict[str, float], config: DexConfig) -> None:
+    for kind, bounds in (
+        ("sandwich", config.sandwiches_per_1000),
+        ("arbitrage", config.arbitrages_per_1000),
+        ("backrun", config.backruns_per_1000),
+    ):
+        assert bounds[0] <= rates.get(kind, 0.0) <= bounds[1], (kind, rates)
+
+
+def test_demo_epoch_has_thousands_of_swaps_on_every_dex(swaps: dict[str, Any]) -> None:
+    assert swaps["epoch"] == EPOCH
+    legs = swaps["swaps"]
+    per_dex = Counter(leg["dex"] for leg in legs)
+    assert len(legs) > 20_000
+    assert set(per_dex) == {dex.name for dex in DEXES}
+    assert min(per_dex.values()) > 1_000
+    keys = {(leg["signature"], leg["outer_index"], leg["inner_index"]) for leg in legs}
+    assert len(keys) == len(legs)  # the key of fct_dex_swaps
+
+
+def test_signatures_point_at_their_block_positions(market: Market, swaps: dict[str, Any]) -> None:
+    for leg in swaps["swaps"][:2_000]:
+        slot, position = locate(market.seed, leg["signature"]) or (-1, -1)
+        assert slot == leg["slot"]
+        tape = market.slot(slot)
+        assert tape is not None and position in tape.positions
+
+
+def test_demo_epoch_rates_fall_in_the_configured_ranges(
+    market: Market, mev: dict[str, Any]
+) -> None:
+    cluster = market.cluster
+    first, last = cluster.schedule.first_slot(EPOCH), cluster.schedule.last_slot(EPOCH)
+    events = mev["events"]
+    assert {e["type"] for e in events} == {"sandwich", "arbitrage", "backrun", "liquidation"}
+    _assert_in_ranges(_rates(events, _nonvote(cluster, first, last)), market.config)
+
+
+def test_mainnet_rates_on_a_sample_of_chunks() -> None:
+    market = Market(Cluster(get_profile("mainnet")))
+    cluster = market.cluster
+    first = cluster.schedule.first_slot(3)
+    events: list[dict[str, Any]] = []
+    nonvote = 0.0
+    for k in range(0, 400, 50):  # eight chunks spread over the epoch
+        chunk = market.chunk(first + k * CHUNK_SLOTS)
+        events += [{"type": e.type} for e in chunk.events]
+        nonvote += _nonvote(cluster, chunk.first_slot, chunk.last_slot)
+    _assert_in_ranges(_rates(events, nonvote), market.config)
+
+
+def test_colluding_leaders_carry_far_more_sandwiches(market: Market, mev: dict[str, Any]) -> None:
+    cluster = market.cluster
+    prod = cluster.production(EPOCH)
+    colluders = {v["vote_account"] for v in mev["colluding_validators"]}
+    assert colluders
+    colludes = np.array([v.vote_account in colluders for v in cluster.population.validators])
+    sandwiched = {e["slot"] for e in mev["events"] if e["type"] == "sandwich"}
+    produced = np.flatnonzero(prod.produced)
+    by_colluder = colludes[prod.leaders[produced]]
+    hit = np.array([prod.first_slot + i in sandwiched for i in produced])
+    assert by_colluder.any()
+    assert hit[by_colluder].mean() > 5 * hit[~by_colluder].mean()
+
+
+def test_events_list_their_signatures_in_block_order(mev: dict[str, Any]) -> None:
+    seed = 0
+    for event in mev["events"]:
+        places = [locate(seed, sig) for sig in event["signatures"]]
+        assert places == sorted(places)  # type: ignore[type-var]
+        assert event["slot"] == places[0][0]  # type: ignore[index]
+        windows = {slot // SLOTS_PER_WINDOW for slot, _ in places}  # type: ignore[misc]
+        assert len(windows) == 1
+        if event["type"] == "sandwich":
+            assert len(event["signatures"]) == len(event["victims"]) + 2
+            assert event["victim_loss_lamports"] > 0
+        if event["type"] in ("sandwich", "arbitrage", "backrun"):
+            assert event["tip_lamports"] >= 1_000
+
+
+def test_a_slot_range_narrows_the_epochs_truth(
+    market: Market, swaps: dict[str, Any], mev: dict[str, Any]
+) -> None:
+    first, last = 8_192 + 1_000, 8_192 + 1_600
+    narrow = swaps_truth(market, EPOCH, first, last)["swaps"]
+    assert narrow == [s for s in swaps["swaps"] if first <= s["slot"] <= last]
+    events = mev_truth(market, EPOCH, first, last)["events"]
+    inside = [e for e in mev["events"] if first <= e["slot"]]
+    assert events and events == [
+        e
+        for e in inside
+        if all(first <= locate(0, s)[0] <= last for s in e["signatures"])  # type: ignore[index]
+    ]
+    with pytest.raises(LookupError):
+        swaps_truth(market, 99)
+
+
+def test_a_mainnet_epoch_is_asked_for_in_ranges() -> None:
+    market = Market(Cluster(get_profile("mainnet")))
+    with pytest.raises(ValueError, match="narrow"):
+        mev_truth(market, 3)
+    first = market.cluster.schedule.first_slot(3)
+    window = swaps_truth(market, 3, first, first + 99)["swaps"]
+    assert window and all(first <= s["slot"] < first + 100 for s in window)
