@@ -109,7 +109,7 @@ class Profile:
 PROFILES: dict[str, Profile] = {
     # Epoch 6, slot index 4,348: epochs 0-5 are closed.
     # A quarter of mainnet's transactions a block, so that `mevhouse run` loads whole demo epochs
-    # of transactions in about a minute each (simnet/dex/config.py keeps the market as busy).
+    # of transactions in a few minutes each (simnet/dex/config.py keeps the market as busy).
     "demo": Profile(
         name="demo",
         slots_per_epoch=8_192,
