@@ -76,9 +76,10 @@ EPOCH_COLUMNS = (
     "observed_epoch",
 )
 SLOTS = 432_000
+# Client sessions only: an autovacuum worker may visit the freshly written tables at any time.
 OTHER_SESSIONS = (
-    "select count(*) from pg_stat_activity"
-    " where datname = current_database() and pid <> pg_backend_pid()"
+    "select count(*) from pg_stat_activity where datname = current_database()"
+    " and pid <> pg_backend_pid() and backend_type = 'client backend'"
 )
 
 
