@@ -170,6 +170,7 @@ def test_a_failing_gate_quarantines_and_stops_the_models(environment, warehouse_
         summary = run(load_settings(), epochs_spec="5", echo=lambda _: None)
     finally:
         proxy.httpd.shutdown()
+        proxy.httpd.server_close()
     assert summary.failure is not None and "epochs [5] failed" in summary.failure
     assert summary.checks_failed == 1
     [failed] = summary.failed_checks

@@ -83,6 +83,7 @@ def replay(mainnet_data: Path) -> Iterator[tuple[str, dict[int, dict[str, Any]]]
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_address[1]}", blocks
     server.shutdown()
+    server.server_close()
 
 
 @pytest.fixture(scope="module")

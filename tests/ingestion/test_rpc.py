@@ -60,6 +60,7 @@ def server() -> Iterator[tuple[str, Script]]:
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}/?api-key=SECRETSECRET", script
     httpd.shutdown()
+    httpd.server_close()
 
 
 def get_slot(url: str, **kwargs: float) -> int:
