@@ -8,15 +8,15 @@ group of adjacent transactions (a bundle, or one transaction) to the block.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 import numpy as np
 
 from simnet.dex.config import DexConfig
 from simnet.dex.markets import PoolSpec
-from simnet.dex.model import ChunkTape, MevEvent, PlannedTx, SlotTape
+from simnet.dex.model import ChunkTape, Draft, MevEvent, PlannedTx, SlotTape
 from simnet.dex.prices import PricePath
-from simnet.dex.searchers import COLLATERAL, Draft, OpenSandwich, Searchers
+from simnet.dex.searchers import COLLATERAL, OpenSandwich, Searchers
 from simnet.dex.state import ChunkState
 from simnet.dex.traders import Traders
 from simnet.rng import rng
@@ -229,20 +229,7 @@ def _resolve(
     out = []
     for draft, txs in events:
         refs = tuple(where[id(tx)] for tx in txs)
-        out.append(
-            MevEvent(
-                type=draft.type,
-                slot=refs[0][0],
-                txs=refs,
-                searcher=draft.searcher,
-                victims=draft.victims,
-                pools=draft.pools,
-                profit_mint=draft.profit_mint,
-                profit_amount=draft.profit_amount,
-                profit_lamports=draft.profit_lamports,
-                tip_lamports=draft.tip_lamports,
-                victim_loss_lamports=draft.victim_loss_lamports,
-            )
-        )
+        facts = {f.name: getattr(draft, f.name) for f in fields(draft)}
+        out.append(MevEvent(slot=refs[0][0], txs=refs, **facts))
     # Block order: by slot, then by the first transaction's place.
     return sorted(out, key=lambda event: event.txs[0])

@@ -95,12 +95,10 @@ TxRef = tuple[int, int]
 
 
 @dataclass(frozen=True)
-class MevEvent:
-    """One planted MEV event and what it earned."""
+class Draft:
+    """An MEV event's facts before its transactions have block positions."""
 
     type: str
-    slot: int
-    txs: tuple[TxRef, ...]
     searcher: str
     victims: tuple[str, ...]
     pools: tuple[str, ...]
@@ -109,6 +107,14 @@ class MevEvent:
     profit_lamports: int
     tip_lamports: int
     victim_loss_lamports: int = 0
+
+
+@dataclass(frozen=True, kw_only=True)
+class MevEvent(Draft):
+    """One planted MEV event and what it earned, placed on the tape."""
+
+    slot: int
+    txs: tuple[TxRef, ...]
 
 
 @dataclass(frozen=True)

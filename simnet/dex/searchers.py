@@ -10,7 +10,7 @@ import numpy as np
 
 from simnet import keys
 from simnet.dex.config import DexConfig
-from simnet.dex.model import Leg, Liquidation, PlannedTx, hop_inner_index
+from simnet.dex.model import Draft, Leg, Liquidation, PlannedTx, hop_inner_index
 from simnet.dex.pools import BPS
 from simnet.dex.state import ChunkState
 from simnet.dex.tokens import JTO, JUP, SOL, USDC, USDT, Token
@@ -26,21 +26,6 @@ _SEARCH_STEPS = 24
 _SANDWICH_TRIES = 3
 # Shares of the largest front-run the victims' slippage allows that a sandwich bot tries.
 _FRONT_SHARES = (0.95, 0.6, 0.35, 0.2, 0.1)
-
-
-@dataclass(frozen=True)
-class Draft:
-    """An MEV event's facts before its transactions have block positions."""
-
-    type: str
-    searcher: str
-    victims: tuple[str, ...]
-    pools: tuple[str, ...]
-    profit_mint: str
-    profit_amount: int
-    profit_lamports: int
-    tip_lamports: int
-    victim_loss_lamports: int = 0
 
 
 @dataclass(frozen=True)
