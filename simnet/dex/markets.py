@@ -18,14 +18,18 @@ class Dex:
     name: str
     program: str
     kind: str  # "cp", "cl", "bins" or "book"
+    # Where the pool's address sits in the program's swap instruction accounts, as on mainnet
+    # (Raydium AMM v4 after the token program; CLMM, Whirlpool and Phoenix third): the marts
+    # find a leg's pool there (dbt_project/seeds/dex_programs.csv).
+    pool_account_index: int = 0
 
 
 # Program ids as in ../shared/data/mainnet/ samples and public code (docs/simnet_dex.md).
-RAYDIUM_AMM_V4 = Dex("raydium_amm_v4", "675kPX9MHTjS2zt1qfr1NYHuzeLXfQM9H24wFSUt1Mp8", "cp")
-RAYDIUM_CLMM = Dex("raydium_clmm", "CAMMCzo5YL8w4VFF8KVHrK22GGUsp5VTaW7grrKgrWqK", "cl")
-ORCA_WHIRLPOOL = Dex("orca_whirlpool", "whirLbMiicVdio4qvUfM5KAg6Ct8VwpYzGff3uctyCc", "cl")
+RAYDIUM_AMM_V4 = Dex("raydium_amm_v4", "675kPX9MHTjS2zt1qfr1NYHuzeLXfQM9H24wFSUt1Mp8", "cp", 1)
+RAYDIUM_CLMM = Dex("raydium_clmm", "CAMMCzo5YL8w4VFF8KVHrK22GGUsp5VTaW7grrKgrWqK", "cl", 2)
+ORCA_WHIRLPOOL = Dex("orca_whirlpool", "whirLbMiicVdio4qvUfM5KAg6Ct8VwpYzGff3uctyCc", "cl", 2)
 METEORA_DLMM = Dex("meteora_dlmm", "LBUZKhRxPF3XUpBCjp4YzTKgLccjZhTSDM9YuVaPwxo", "bins")
-PHOENIX = Dex("phoenix", "PhoeNiXZ8ByJGLkxNfZRnkUfjvmuYqLR89jjFHGqdXY", "book")
+PHOENIX = Dex("phoenix", "PhoeNiXZ8ByJGLkxNfZRnkUfjvmuYqLR89jjFHGqdXY", "book", 2)
 PUMPSWAP = Dex("pumpswap", "pAMMBay6oceH9fJKBRHGP5D4bD4sWpmSwMn52FMfXEA", "cp")
 JUPITER_V6 = "JUP6LkbZbjS1jKKwapdHNy74zcZ3tLUZoi5QNyVTaV4"
 DEXES = (RAYDIUM_AMM_V4, RAYDIUM_CLMM, ORCA_WHIRLPOOL, METEORA_DLMM, PHOENIX, PUMPSWAP)

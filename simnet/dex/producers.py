@@ -252,7 +252,10 @@ class _Builder:
         for leg, accounts in zip(tx.legs, self.leg_accounts, strict=True):
             vault_in, vault_out, user_in, user_out = accounts
             spec = leg.pool
-            leg_keys = (spec.address, spec.authority, vault_in, vault_out, user_in, user_out)
+            # Accounts before the pool stand in for what precedes it on mainnet (token program,
+            # config or log authority): only the pool's position matters to a decoder.
+            lead = (BY_MINT[leg.mint_in].program, spec.dex.program)[: spec.dex.pool_account_index]
+            leg_keys = (*lead, spec.address, spec.authority, vault_in, vault_out, user_in, user_out)
             leg_accounts = tuple(idx[k] for k in (*leg_keys, self.payer))
             outer_accounts += leg_accounts
             pay, pay_logs = self._transfer(
