@@ -51,6 +51,9 @@ class Profile:
     median_stake_sol: float = 50_000.0
     stake_sigma: float = 1.7
     max_stake_sol: float = 15_000_000.0
+    # Share of validators that include sandwiches in their blocks far more often than the rest
+    # (simnet/dex/chunk.py); each is drawn independently of its stake.
+    colluding_share: float = 0.03
     stake_drift_sigma: float = 0.03
     commission_mix: Mix = _COMMISSIONS
     mev_commission_mix: Mix = _MEV_COMMISSIONS

@@ -148,7 +148,7 @@ def _draw(p: Profile) -> tuple[Validator, ...]:
         g.uniform(0.8, 0.97, n),
     )
     g = rng(p.seed, "behaviour")
-    jito, colludes = g.random(n) < p.jito_share, g.random(n) < 0.03
+    jito, colludes = g.random(n) < p.jito_share, g.random(n) < p.colluding_share
 
     out = []
     for i in range(n):
