@@ -31,6 +31,46 @@ order by profile, rank
 """
 TOP_PER_PROFILE = 3
 
+# The last day the loaded epochs traded: its pairs by USD volume, with their cross-DEX spread.
+TOP_PAIRS = """
+with last_day as (
+    select max(day) as day from marts.market_pair_daily
+    where last_epoch >= %(first)s and first_epoch <= %(last)s
+)
+select day, pair, volume_usd, trades, dexes, avg_spread_bps, max_spread_bps
+from marts.market_pair_daily
+where day = (select day from last_day)
+order by volume_usd desc nulls last, pair
+limit 5
+"""
+
+MEV_BY_TYPE = """
+select mev_type, count(*), sum(profit_lamports), sum(tip_lamports)
+from marts.fct_mev_events
+where epoch = any(%(epochs)s)
+group by mev_type
+order by mev_type
+"""
+
+TOP_SEARCHERS = """
+select searcher, sum(events), sum(profit_lamports), sum(tips_paid_lamports)
+from marts.searcher_epochs
+where epoch = any(%(epochs)s)
+group by searcher
+order by sum(profit_lamports) desc nulls last, searcher
+limit 5
+"""
+
+# Validators whose sandwich-inclusive block rate is above the cluster's beyond doubt.
+FLAGGED_VALIDATORS = """
+select epoch, vote_account, window_loaded_blocks, window_sandwich_block_rate,
+    sandwich_rate_lower_bound, window_cluster_sandwich_block_rate
+from marts.validator_mev_epochs
+where epoch = any(%(epochs)s) and is_suspected_colluder
+order by epoch, sandwich_rate_lower_bound desc, vote_account
+"""
+LAMPORTS_PER_SOL = 1_000_000_000
+
 
 @dataclass
 class Summary:
@@ -40,6 +80,10 @@ class Summary:
     checks_failed: int
     top_validators: list[tuple[Any, ...]] = field(default_factory=list)
     top_scores: list[tuple[Any, ...]] = field(default_factory=list)
+    top_pairs: list[tuple[Any, ...]] = field(default_factory=list)
+    mev_by_type: list[tuple[Any, ...]] = field(default_factory=list)
+    top_searchers: list[tuple[Any, ...]] = field(default_factory=list)
+    flagged_validators: list[tuple[Any, ...]] | None = None
     failed_checks: list[str] = field(default_factory=list)
     failure: str | None = None
 
@@ -71,15 +115,58 @@ class Summary:
                 if rank == 1:
                     lines.append(f"  {profile}:")
                 lines.append(f"    {rank}. {vote:<44} {float(score):>6.2f}  {explanation}")
+        lines += self._market_lines() + self._mev_lines()
         lines += [
             "next:",
             "  mevhouse ui                 assets, checks and runs in the Dagster UI",
             "  mevhouse warehouse psql     query marts.fct_validator_epochs, validator_scores",
+            "  mevhouse eval mev           detected MEV against simnet's truth",
         ]
         lines += [f"failed check: {line}" for line in self.failed_checks]
         if self.failure:
             lines.append(f"FAILED: {self.failure}")
         return "\n".join(lines)
+
+    def _market_lines(self) -> list[str]:
+        if not self.top_pairs:
+            return []
+        lines = [f"top pairs by volume, {self.top_pairs[0][0]:%Y-%m-%d} (UTC):"]
+        lines.append(f"  {'pair':<16} {'volume USD':>14} {'trades':>7} {'DEXes':>5}  spread bps")
+        for _day, pair, volume, trades, dexes, avg_bps, max_bps in self.top_pairs:
+            usd = "-" if volume is None else f"{float(volume):,.0f}"
+            spread = "- (one DEX)" if avg_bps is None else f"{avg_bps:.1f} avg, {max_bps:.1f} max"
+            lines.append(f"  {pair:<16} {usd:>14} {trades:>7,} {dexes:>5}  {spread}")
+        return lines
+
+    def _mev_lines(self) -> list[str]:
+        lines = []
+        if self.mev_by_type:
+            lines.append(f"MEV detected, epochs {', '.join(map(str, self.epochs))}:")
+            lines.append(f"  {'type':<12} {'events':>7} {'profit SOL':>12} {'tips SOL':>10}")
+            for kind, events, profit, tips in self.mev_by_type:
+                lines.append(f"  {kind:<12} {events:>7,} {_sol(profit):>12} {_sol(tips):>10}")
+        if self.top_searchers:
+            lines.append("top searchers by profit:")
+            for searcher, events, profit, tips in self.top_searchers:
+                lines.append(
+                    f"  {searcher:<44} {events:>5} events {_sol(profit):>10} SOL profit "
+                    f"{_sol(tips):>8} SOL tips"
+                )
+        if self.flagged_validators is not None:
+            if not self.flagged_validators:
+                lines.append("validators flagged for sandwich collusion: none")
+            else:
+                lines.append("validators flagged for sandwich collusion:")
+            for epoch, vote, blocks, rate, lower, cluster in self.flagged_validators:
+                lines.append(
+                    f"  epoch {epoch} {vote:<44} {float(rate):.1%} of {blocks} blocks "
+                    f"(lower bound {float(lower):.1%} > cluster {float(cluster):.1%})"
+                )
+        return lines
+
+
+def _sol(lamports: Any) -> str:
+    return "-" if lamports is None else f"{float(lamports) / LAMPORTS_PER_SOL:,.3f}"
 
 
 def table_row_counts(conn: psycopg.Connection[Any]) -> dict[str, int]:
@@ -105,6 +192,7 @@ def collect_summary(url: str, epochs: list[int], outcomes: list[EpochOutcome]) -
             top = conn.execute(TOP_VALIDATORS, (max(epochs),)).fetchall()
         if epochs and "marts.validator_scores" in counts:
             scores = conn.execute(TOP_SCORES, (max(epochs), TOP_PER_PROFILE)).fetchall()
+        market_mev = _market_and_mev(conn, counts, epochs) if epochs else {}
     return Summary(
         epochs=epochs,
         table_rows=counts,
@@ -112,5 +200,24 @@ def collect_summary(url: str, epochs: list[int], outcomes: list[EpochOutcome]) -
         checks_failed=sum(len(o.checks_failed) for o in outcomes),
         top_validators=top,
         top_scores=scores,
+        **market_mev,
         failed_checks=[f"epoch {o.epoch}: {line}" for o in outcomes for line in o.checks_failed],
     )
+
+
+def _market_and_mev(
+    conn: psycopg.Connection[Any], counts: dict[str, int], epochs: list[int]
+) -> dict[str, Any]:
+    """The market and MEV sections' rows, for the marts this run built."""
+    params = {"epochs": epochs, "first": min(epochs), "last": max(epochs)}
+    queries = {
+        "top_pairs": ("marts.market_pair_daily", TOP_PAIRS),
+        "mev_by_type": ("marts.fct_mev_events", MEV_BY_TYPE),
+        "top_searchers": ("marts.searcher_epochs", TOP_SEARCHERS),
+        "flagged_validators": ("marts.validator_mev_epochs", FLAGGED_VALIDATORS),
+    }
+    return {
+        name: conn.execute(query, params).fetchall()
+        for name, (table, query) in queries.items()
+        if table in counts
+    }

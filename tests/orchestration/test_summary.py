@@ -1,5 +1,8 @@
 """The run summary lists tables with rows, and quarantine only where it holds rows."""
 
+from datetime import date
+from decimal import Decimal
+
 from orchestration.summary import Summary
 
 
@@ -21,3 +24,31 @@ def test_quarantined_rows_are_listed_and_empty_raw_tables_kept():
     assert any(line.split() == ["quarantine.raw_solana__blocks", "2"] for line in lines)
     assert not any("raw_jito__validators" in line or "no rows in" in line for line in lines)
     assert any(line.split() == ["raw_jito.x", "0"] for line in lines)
+
+
+def test_market_and_mev_sections():
+    run = Summary(
+        epochs=[4, 5],
+        table_rows={},
+        checks_passed=1,
+        checks_failed=0,
+        top_pairs=[
+            (date(2026, 11, 22), "SOL/USDC", Decimal("1234567.8"), 900, 4, 12.34, 40.0),
+            (date(2026, 11, 22), "WIF/SOL", None, 12, 1, None, None),
+        ],
+        mev_by_type=[("sandwich", 3, Decimal("2500000000"), 1_000_000)],
+        top_searchers=[("S" * 44, 3, Decimal("2500000000"), 1_000_000)],
+        flagged_validators=[],
+    )
+    lines = run.render().split("\n")
+    assert "top pairs by volume, 2026-11-22 (UTC):" in lines
+    assert any(line.split()[:4] == ["SOL/USDC", "1,234,568", "900", "4"] for line in lines)
+    assert any("WIF/SOL" in line and "- (one DEX)" in line for line in lines)
+    assert "12.3 avg, 40.0 max" in run.render()
+    assert any(line.split() == ["sandwich", "3", "2.500", "0.001"] for line in lines)
+    assert "validators flagged for sandwich collusion: none" in lines
+
+
+def test_sections_absent_when_their_marts_were_not_built():
+    text = summary({"raw_jito.x": 1})
+    assert "top pairs" not in "\n".join(text) and "sandwich collusion" not in "\n".join(text)
