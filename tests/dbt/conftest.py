@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from dbt_harness import assert_all_passed, run_dbt
+from mainnet_warehouse import MainnetWarehouse
+from mainnet_warehouse import mainnet_warehouse as build_mainnet_warehouse
 from simnet_warehouse import CLUSTER, LoadedWarehouse, fresh_database, load_all
 
 from simnet.server import start_simnet
@@ -22,3 +25,14 @@ def simnet_warehouse(
         load_all(url, sim.url, work / "pipelines")
         assert_all_passed(run_dbt(url, ["build"], work))
         yield LoadedWarehouse(url, sim.url)
+
+
+@pytest.fixture(scope="session")
+def mainnet_warehouse(
+    pg_server_url: str, mainnet_data: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[MainnetWarehouse]:
+    """Every real mainnet sample (blocks and transactions) loaded by the real block loader,
+    then `dbt build` (every model, data test and unit test must pass)."""
+    work = tmp_path_factory.mktemp("mainnet_warehouse")
+    with build_mainnet_warehouse(pg_server_url, mainnet_data, work) as warehouse:
+        yield warehouse

@@ -1,0 +1,268 @@
+"""fct_dex_swaps and fct_dex_trades on the simnet cluster, against simnet's truth swaps.
+
+simnet (simnet/dex/producers.py) renders a direct swap as an outer instruction of the DEX
+program, and routed (Jupiter v6) and searcher transactions with the DEX instructions as inner
+ones; failed transactions swap nothing. Every true leg must be decoded with its DEX, pool,
+trader, mints and raw amounts, and nothing else (precision and recall both exactly 1.0).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+import pytest
+from dbt_harness import assert_all_passed, run_dbt
+from simnet_warehouse import EPOCHS, LoadedWarehouse
+
+from simnet.dex.markets import JUPITER_V6
+from simnet.dex.tokens import SOL, USDC, USDT
+
+LegKey = tuple[str, int, int]
+# dex, pool, trader, mint_in, mint_out, amount_in, amount_out
+LegValue = tuple[str, str, str, str, str, int, int]
+
+
+def truth_legs(warehouse: LoadedWarehouse) -> dict[LegKey, dict[str, Any]]:
+    legs = {}
+    for epoch in EPOCHS:
+        for swap in warehouse.truth("swaps", epoch)["swaps"]:
+            legs[(swap["signature"], swap["outer_index"], swap["inner_index"])] = swap
+    return legs
+
+
+def truth_values(legs: dict[LegKey, dict[str, Any]]) -> dict[LegKey, LegValue]:
+    return {
+        key: (
+            s["dex"],
+            s["pool"],
+            s["trader"],
+            s["mint_in"],
+            s["mint_out"],
+            int(s["amount_in"]),
+            int(s["amount_out"]),
+        )
+        for key, s in legs.items()
+    }
+
+
+def decoded_values(warehouse: LoadedWarehouse) -> dict[LegKey, LegValue]:
+    rows = warehouse.query(
+        "select signature, outer_index, inner_index, dex, pool, trader, mint_in, mint_out,"
+        " amount_in_raw, amount_out_raw from marts.fct_dex_swaps"
+    )
+    return {
+        (sig, outer, inner): (dex, pool, trader, mint_in, mint_out, int(a_in), int(a_out))
+        for sig, outer, inner, dex, pool, trader, mint_in, mint_out, a_in, a_out in rows
+    }
+
+
+def test_every_true_leg_is_decoded_and_nothing_else(simnet_warehouse: LoadedWarehouse) -> None:
+    truth = truth_values(truth_legs(simnet_warehouse))
+    decoded = decoded_values(simnet_warehouse)
+    assert len(truth) > 1_000
+    # Legs match on (signature, outer_index, inner_index) and every decoded field.
+    matched = set(truth.items()) & set(decoded.items())
+    precision = len(matched) / len(decoded)
+    recall = len(matched) / len(truth)
+    missing = sorted(set(truth.items()) - matched)[:3]
+    extra = sorted(set(decoded.items()) - matched)[:3]
+    assert (precision, recall) == (1.0, 1.0), (missing, extra)
+    # Every DEX of the seed, outer and inner legs alike, are in what was checked.
+    assert {value[0] for value in truth.values()} == {
+        "raydium_amm_v4",
+        "raydium_clmm",
+        "orca_whirlpool",
+        "meteora_dlmm",
+        "phoenix",
+        "pumpswap",
+    }
+    assert {key[2] == -1 for key in truth} == {True, False}
+
+
+def test_volume_per_pool_and_hour_equals_the_truth(simnet_warehouse: LoadedWarehouse) -> None:
+    block_hours = dict(
+        simnet_warehouse.query(
+            "select slot, date_trunc('hour', block_time, 'UTC') from raw_solana.blocks"
+            " where block_time is not null"
+        )
+    )
+    expected: Counter[tuple[str, datetime]] = Counter()
+    for swap in truth_legs(simnet_warehouse).values():
+        expected[(swap["pool"], block_hours[swap["slot"]])] += int(swap["amount_in"])
+    rows = simnet_warehouse.query(
+        "select pool, hour, sum(amount_in_raw) from marts.fct_dex_swaps group by 1, 2"
+    )
+    assert {(pool, hour): int(volume) for pool, hour, volume in rows} == dict(expected)
+
+
+def test_failed_transactions_yield_no_swap(simnet_warehouse: LoadedWarehouse) -> None:
+    # Failed transactions that invoke the DEX programs exist, so the check can fail.
+    (failed_dex_txs,) = simnet_warehouse.query(
+        "select count(distinct t.signature) from raw_solana.transactions as t"
+        " inner join raw_solana.instructions as i on i.signature = t.signature"
+        " inner join staging.dex_programs as p on p.program_id = i.program_id"
+        " where not t.success"
+    )[0]
+    assert failed_dex_txs > 10
+    assert simnet_warehouse.query(
+        "select count(*) from marts.fct_dex_swaps as s"
+        " inner join raw_solana.transactions as t on t.signature = s.signature"
+        " where not t.success"
+    ) == [(0,)]
+
+
+def test_routed_legs_are_flagged(simnet_warehouse: LoadedWarehouse) -> None:
+    rows = simnet_warehouse.query(
+        "select s.signature, s.outer_index, s.inner_index, s.is_routed, s.router_program,"
+        " s.router, s.tx_program, o.program_id"
+        " from marts.fct_dex_swaps as s"
+        " inner join raw_solana.instructions as o"
+        " on o.signature = s.signature and o.outer_index = s.outer_index and o.inner_index = -1"
+    )
+    routed = 0
+    for _, _, inner, is_routed, router_program, router, tx_program, outer_program in rows:
+        assert tx_program == outer_program
+        expected = inner >= 0 and outer_program == JUPITER_V6
+        assert is_routed == expected
+        assert (router_program, router) == (
+            (JUPITER_V6, "jupiter_v6") if expected else (None, None)
+        )
+        routed += expected
+    # Routed legs, inner legs under searchers' own programs, and direct legs all occur.
+    assert routed > 100
+    assert any(inner >= 0 and outer != JUPITER_V6 for _, _, inner, *_, outer in rows)
+    assert any(inner == -1 for _, _, inner, *_ in rows)
+
+
+def test_trades_count_a_route_once(simnet_warehouse: LoadedWarehouse) -> None:
+    by_tx: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    # Sorted by (signature, outer_index, inner_index): leg order within a transaction.
+    for (signature, _, _), swap in sorted(truth_legs(simnet_warehouse).items()):
+        by_tx[signature].append(swap)
+    rows = simnet_warehouse.query(
+        "select signature, mint_in, mint_out, legs, pools, trader from marts.fct_dex_trades"
+    )
+    found = {
+        sig: (m_in, m_out, legs, pools, trader) for sig, m_in, m_out, legs, pools, trader in rows
+    }
+    expected = {
+        sig: (
+            legs[0]["mint_in"],
+            legs[-1]["mint_out"],
+            len(legs),
+            [leg["pool"] for leg in legs],
+            legs[0]["trader"],
+        )
+        for sig, legs in by_tx.items()
+    }
+    assert found == expected
+    assert max(len(legs) for legs in by_tx.values()) >= 2
+    amounts = simnet_warehouse.query(
+        "select t.amount_in, s.amount_in from marts.fct_dex_trades as t"
+        " inner join marts.fct_dex_swaps as s on s.signature = t.signature and s.leg_number = 1"
+    )
+    assert amounts and all(trade == leg for trade, leg in amounts)
+
+
+def test_usd_values(simnet_warehouse: LoadedWarehouse) -> None:
+    stable = {USDC.mint, USDT.mint}
+    rows = simnet_warehouse.query(
+        "select mint_in, mint_out, amount_in, amount_out, amount_usd, price_source, base_mint,"
+        " quote_mint, price from marts.fct_dex_swaps"
+    )
+    sources: Counter[str] = Counter()
+    for mint_in, mint_out, a_in, a_out, usd, source, base, quote, price in rows:
+        sources[source] += 1
+        if mint_in in stable:
+            assert (usd, source) == (a_in, "stablecoin")
+        elif mint_out in stable:
+            assert (usd, source) == (a_out, "stablecoin")
+        elif SOL.mint in (mint_in, mint_out):
+            assert source == "sol_usdc_vwap"
+        else:
+            assert source == "token_sol_vwap"
+        # Stablecoins quote everything, SOL quotes every other token.
+        if stable & {mint_in, mint_out}:
+            assert quote in stable and (base not in stable or quote == USDC.mint)
+        elif SOL.mint in (mint_in, mint_out):
+            assert quote == SOL.mint
+        assert price > 0
+    # Every hour of the demo cluster trades SOL against stablecoins: every leg is priced (and
+    # simnet lists no token/token pool without SOL or a stablecoin).
+    assert set(sources) == {"stablecoin", "sol_usdc_vwap"}
+    # simnet's SOL starts at 150 USD and moves little within the hour the epochs span.
+    prices = simnet_warehouse.query(
+        "select usd_price from intermediate.int_token_usd_hourly where mint = %s", SOL.mint
+    )
+    assert prices and all(Decimal(140) < price < Decimal(160) for (price,) in prices)
+    # Tokens priced through SOL agree with their own stablecoin pools (JUP/USDC, WIF/USDC).
+    rows = simnet_warehouse.query(
+        "select p.mint, p.usd_price, sum(s.quote_amount) / sum(s.base_amount)"
+        " from intermediate.int_token_usd_hourly as p"
+        " inner join marts.fct_dex_swaps as s on s.hour = p.hour and s.base_mint = p.mint"
+        " where p.price_source = 'token_sol_vwap' and s.quote_mint = %s"
+        " group by 1, 2",
+        USDC.mint,
+    )
+    assert len(rows) == 2
+    for _, via_sol, direct in rows:
+        assert abs(via_sol / direct - 1) < Decimal("0.02")
+
+
+@contextmanager
+def copy_of(url: str) -> Iterator[str]:
+    """A copy of the database at `url` (CREATE DATABASE ... TEMPLATE), dropped afterwards."""
+    parts = urlsplit(url)
+    source = parts.path.lstrip("/")
+    name = f"test_swaps_{uuid.uuid4().hex[:12]}"
+    server = urlunsplit((parts.scheme, parts.netloc, "/postgres", parts.query, ""))
+    with psycopg.connect(server, autocommit=True) as conn:
+        conn.execute(f'create database "{name}" template "{source}"')
+    try:
+        yield urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, ""))
+    finally:
+        with psycopg.connect(server, autocommit=True) as conn:
+            conn.execute(f'drop database if exists "{name}" with (force)')
+
+
+TABLES = {
+    "marts.fct_dex_swaps": "signature, outer_index, inner_index",
+    "marts.fct_dex_trades": "signature",
+    "intermediate.int_token_usd_hourly": "hour, mint",
+}
+
+
+def table_rows(url: str) -> dict[str, list[tuple[Any, ...]]]:
+    with psycopg.connect(url) as conn:
+        return {
+            table: conn.execute(f"select * from {table} order by {key}").fetchall()
+            for table, key in TABLES.items()
+        }
+
+
+@pytest.mark.e2e
+def test_epoch_by_epoch_builds_equal_a_full_build(
+    simnet_warehouse: LoadedWarehouse, tmp_path: Path
+) -> None:
+    """Building the swap models one epoch at a time, the later epoch first, gives the rows of the
+    fixture's full build: an hour's USD prices do not depend on which epochs were built."""
+    full = table_rows(simnet_warehouse.url)
+    assert all(full.values())
+    with copy_of(simnet_warehouse.url) as url:
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute("drop schema marts cascade")
+            conn.execute("drop schema intermediate cascade")
+        selection = ["--select", "+fct_dex_trades"]
+        for epoch in sorted(EPOCHS, reverse=True):
+            vars_ = f"{{epochs: [{epoch}]}}"
+            assert_all_passed(run_dbt(url, ["run", *selection, "--vars", vars_], tmp_path))
+        assert table_rows(url) == full
