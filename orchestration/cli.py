@@ -78,6 +78,17 @@ def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
     return run(args.names)
 
 
+def cmd_eval_mev(args: argparse.Namespace, settings: Settings) -> int:
+    from orchestration.eval_mev import evaluate, parse_epoch_list, simnet_truth_source
+    from orchestration.warehouse import warehouse_url
+
+    epochs = parse_epoch_list(args.epochs) if args.epochs else None
+    url = warehouse_url(settings)
+    with simnet_truth_source(args.simnet_url, args.profile, args.seed) as simnet_url:
+        print(evaluate(url, simnet_url, epochs).render())
+    return 0
+
+
 def cmd_warehouse(args: argparse.Namespace, settings: Settings) -> int:
     from orchestration.warehouse import embedded, init_warehouse, libpq_env, warehouse_url
     from orchestration.warehouse.embedded import bin_dir
@@ -177,6 +188,28 @@ def build_parser() -> argparse.ArgumentParser:
     )
     bench.add_argument("names", nargs="*", help="e.g. simnet_getblock (default: all)")
     bench.set_defaults(func=cmd_bench)
+
+    evaluation = sub.add_parser("eval", help="measure the warehouse against simnet's truth")
+    eval_sub = evaluation.add_subparsers(dest="eval_command", required=True, metavar="what")
+    mev = eval_sub.add_parser(
+        "mev",
+        help="precision and recall of the detected MEV events, per type",
+        description="Compare marts.fct_mev_events (MEVHOUSE_WAREHOUSE_URL, or the embedded "
+        "warehouse) with simnet's /simnet/truth/mev: per MEV type and epoch the planted and "
+        "detected events, those matched (same type, same set of signatures), precision and "
+        "recall; then the colluding validators planted against those validator_mev_epochs "
+        "flags. The truth comes from --simnet-url, or from a simnet started here with "
+        "--profile and --seed (the cluster `mevhouse run` loaded with the same options).",
+    )
+    mev.add_argument(
+        "--epochs",
+        help="e.g. 700, 700-705, 700,702 (default: every epoch with loaded transactions)",
+    )
+    mev.add_argument(
+        "--simnet-url", help="a running simnet to ask for the truth (e.g. http://127.0.0.1:8899)"
+    )
+    add_cluster_options(mev)
+    mev.set_defaults(func=cmd_eval_mev)
 
     wh = sub.add_parser(
         "warehouse",

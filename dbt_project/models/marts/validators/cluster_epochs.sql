@@ -23,6 +23,50 @@ validator_epochs as (
     where {{ epoch_filter('epoch') }}
 ),
 
+mev_events as (
+    select * from {{ ref('fct_mev_events') }}
+    where {{ epoch_filter('epoch') }}
+),
+
+blocks as (
+    select * from {{ ref('fct_blocks') }}
+    where {{ epoch_filter('epoch') }}
+),
+
+-- MEV by type: detected events, their profit and the tips their searchers paid.
+mev_totals as (
+    select
+        epoch,
+        count(*) as mev_events,
+        sum(profit_lamports) as mev_profit_lamports,
+        sum(tip_lamports) as mev_tips_lamports,
+        count(*) filter (where mev_type = 'sandwich') as sandwich_events,
+        sum(profit_lamports) filter (where mev_type = 'sandwich') as sandwich_profit_lamports,
+        sum(tip_lamports) filter (where mev_type = 'sandwich') as sandwich_tips_lamports,
+        count(*) filter (where mev_type = 'arbitrage') as arbitrage_events,
+        sum(profit_lamports) filter (where mev_type = 'arbitrage') as arbitrage_profit_lamports,
+        sum(tip_lamports) filter (where mev_type = 'arbitrage') as arbitrage_tips_lamports,
+        count(*) filter (where mev_type = 'backrun') as backrun_events,
+        sum(profit_lamports) filter (where mev_type = 'backrun') as backrun_profit_lamports,
+        sum(tip_lamports) filter (where mev_type = 'backrun') as backrun_tips_lamports,
+        count(*) filter (where mev_type = 'liquidation') as liquidation_events,
+        sum(profit_lamports) filter (where mev_type = 'liquidation') as liquidation_profit_lamports,
+        sum(tip_lamports) filter (where mev_type = 'liquidation') as liquidation_tips_lamports
+    from mev_events
+    group by epoch
+),
+
+-- Tips seen on chain, over the blocks whose transactions were loaded (null when none was).
+block_totals as (
+    select
+        epoch,
+        count(*) filter (where status = 'produced' and transactions_loaded) as loaded_blocks,
+        sum(tips_lamports) filter (where status = 'produced' and transactions_loaded)
+            as observed_tips_lamports
+    from blocks
+    group by epoch
+),
+
 validator_totals as (
     select
         validator_epochs.epoch,
@@ -92,10 +136,32 @@ final as (
             'validator_totals.staker_inflation_lamports'
             ~ ' / nullif(cluster.total_stake_lamports, 0)',
             'cluster.epochs_per_year'
-        ) }} as staker_inflation_apy
+        ) }} as staker_inflation_apy,
+        coalesce(block_totals.loaded_blocks, 0) as loaded_blocks,
+        block_totals.observed_tips_lamports,
+        -- Counts are 0 and sums null for an epoch without detected events.
+        coalesce(mev_totals.mev_events, 0) as mev_events,
+        mev_totals.mev_profit_lamports,
+        mev_totals.mev_tips_lamports,
+        coalesce(mev_totals.sandwich_events, 0) as sandwich_events,
+        mev_totals.sandwich_profit_lamports,
+        mev_totals.sandwich_tips_lamports,
+        coalesce(mev_totals.arbitrage_events, 0) as arbitrage_events,
+        mev_totals.arbitrage_profit_lamports,
+        mev_totals.arbitrage_tips_lamports,
+        coalesce(mev_totals.backrun_events, 0) as backrun_events,
+        mev_totals.backrun_profit_lamports,
+        mev_totals.backrun_tips_lamports,
+        coalesce(mev_totals.liquidation_events, 0) as liquidation_events,
+        mev_totals.liquidation_profit_lamports,
+        mev_totals.liquidation_tips_lamports
     from cluster
     left join validator_totals
         on cluster.epoch = validator_totals.epoch
+    left join mev_totals
+        on cluster.epoch = mev_totals.epoch
+    left join block_totals
+        on cluster.epoch = block_totals.epoch
 )
 
 select * from final

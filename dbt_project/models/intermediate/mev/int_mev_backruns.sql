@@ -1,0 +1,142 @@
+-- Materialized as a table and analyzed: the MEV models join it several times, and a view's
+-- (or an unanalyzed table's) row estimates lead the planner to re-run it per row.
+-- fct_dex_swaps is analyzed first: freshly loaded, it may have no statistics yet, and the
+-- self-joins below then run as nested loops for minutes instead of a second.
+{{ config(
+    materialized='table',
+    pre_hook="analyze {{ ref('fct_dex_swaps') }}",
+    post_hook='analyze {{ this }}',
+) }}
+
+-- Backruns: a searcher's swap right after a large swap on the same pool (the next position of
+-- the same block: a bundle's transactions are adjacent), in the opposite direction, paying a
+-- Jito tip, by another signer. The event's signatures are the large swap's and the
+-- searcher's, in block order, as simnet's truth lists them. Transactions already part of a
+-- sandwich or an arbitrage are left out (a sandwich's back-run is the answer to its last
+-- victim). "Large" is the var mev_backrun_min_large_usd (USD value of the swap; default 1000).
+
+{% set min_large_usd = var('mev_backrun_min_large_usd', 1000) %}
+
+with
+
+swaps as (
+    select * from {{ ref('fct_dex_swaps') }}
+    where {{ epoch_filter('epoch') }}
+),
+
+tips as (
+    select * from {{ ref('int_mev_transaction_tips') }}
+    where {{ epoch_filter('epoch') }}
+),
+
+sandwiches as (
+    select * from {{ ref('int_mev_sandwiches') }}
+    where {{ epoch_filter('epoch') }}
+),
+
+cycles as (
+    select * from {{ ref('int_mev_arbitrage_cycles') }}
+    where {{ epoch_filter('epoch') }}
+),
+
+prices as (
+    select * from {{ ref('int_mev_token_prices_hourly') }}
+),
+
+taken as (
+    select unnest(signatures) as signature from sandwiches
+    union
+    select unnest(signatures) as signature from cycles
+),
+
+-- Tipped single-swap transactions first: few, so pairing them with the swap before them
+-- stays cheap whatever the planner estimates.
+tipped as (
+    select
+        swaps.*,
+        tips.tip_lamports
+    from swaps
+    inner join tips on swaps.signature = tips.signature
+    where tips.tip_lamports > 0 and swaps.legs_in_tx = 1
+),
+
+candidates as (
+    select
+        back.epoch,
+        back.slot,
+        back.leader_window,
+        back.hour,
+        back.trader as searcher,
+        large.signature as large_signature,
+        large.trader as large_trader,
+        large.amount_usd as large_amount_usd,
+        back.signature,
+        back.pool,
+        back.mint_in,
+        back.mint_out,
+        back.amount_in,
+        back.amount_out,
+        back.amount_in_raw,
+        back.decimals_in,
+        back.fee_lamports,
+        back.tip_lamports
+    from tipped as back
+    inner join swaps as large
+        on
+            back.pool = large.pool
+            and back.slot = large.slot
+            and large.position = back.position - 1
+            and back.mint_out = large.mint_in
+            and back.mint_in = large.mint_out
+            and back.trader <> large.trader
+    where
+        large.amount_usd >= {{ min_large_usd }}
+        and back.signature not in (select signature from taken)
+        and large.signature not in (select signature from taken)
+),
+
+final as (
+    select
+        candidates.epoch,
+        candidates.slot,
+        candidates.slot as last_slot,
+        candidates.leader_window,
+        candidates.hour,
+        'backrun' as mev_type,
+        candidates.searcher,
+        array[candidates.large_signature, candidates.signature] as signatures,
+        array[candidates.signature] as searcher_signatures,
+        array[]::text[] as victim_signatures,
+        array[]::text[] as victims,
+        array[candidates.pool] as pools,
+        candidates.mint_in as profit_mint,
+        -- Marked to the hour's prices: what the searcher holds against what it paid, in the
+        -- token it paid (it only holds the other token: the gain is its value at the
+        -- market, not a realised amount).
+        (
+            candidates.amount_out * price_out.usd_per_token
+            - candidates.amount_in * price_in.usd_per_token
+        )
+        / nullif(price_in.usd_per_token, 0) as profit_amount,
+        round(
+            (
+                candidates.amount_out * price_out.usd_per_token
+                - candidates.amount_in * price_in.usd_per_token
+            )
+            / nullif(price_in.usd_per_token, 0) * power(10::numeric, candidates.decimals_in)
+        ) as profit_amount_raw,
+        price_in.usd_per_token as profit_mint_usd,
+        candidates.large_amount_usd,
+        candidates.fee_lamports,
+        0.9 as confidence,
+        'backrun: tipped single swap at the next block position after a swap of at least '
+        || '{{ min_large_usd }} USD on the same pool by another signer, in '
+        || 'the opposite direction' as rule
+    from candidates
+    left join prices as price_in
+        on candidates.hour = price_in.hour and candidates.mint_in = price_in.mint
+    left join prices as price_out
+        on candidates.hour = price_out.hour and candidates.mint_out = price_out.mint
+)
+
+select * from final

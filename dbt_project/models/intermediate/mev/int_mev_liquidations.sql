@@ -1,0 +1,175 @@
+-- Materialized as a table and analyzed: the MEV models join it several times, and a view's
+-- (or an unanalyzed table's) row estimates lead the planner to re-run it per row.
+{{ config(materialized='table', post_hook='analyze {{ this }}') }}
+
+-- Liquidations: an outer or inner instruction of a lending program (seed lending_programs)
+-- whose data starts with the seed's Anchor discriminator of a liquidation instruction. The
+-- liquidator is the transaction's signer; the signer's token balance changes give what it
+-- repaid (the token it paid, in) and the collateral it seized (the token it received, out).
+-- Profit, as simnet's truth defines it: the collateral seized less the repaid debt's worth in
+-- collateral (the liquidation bonus), valued at the hour's prices.
+
+with
+
+instructions as (
+    select * from {{ ref('stg_solana__instructions') }}
+    where {{ epoch_filter('epoch') }}
+),
+
+transactions as (
+    select * from {{ ref('stg_solana__transactions') }}
+    where {{ epoch_filter('epoch') }}
+),
+
+token_balance_changes as (
+    select * from {{ ref('stg_solana__token_balance_changes') }}
+    where {{ epoch_filter('epoch') }}
+),
+
+prices as (
+    select * from {{ ref('int_mev_token_prices_hourly') }}
+),
+
+blocks as (
+    select * from {{ ref('stg_solana__blocks') }}
+    where {{ epoch_filter('epoch') }}
+),
+
+lending_programs as (
+    select * from {{ ref('lending_programs') }}
+),
+
+-- Decoding base58 costs: only the lending programs' instructions are decoded.
+lending_instructions as (
+    select
+        instructions.*,
+        {{ anchor_discriminator('instructions.data') }} as discriminator
+    from instructions
+    where instructions.program_id in (select program_id from lending_programs)
+),
+
+liquidation_instructions as (
+    select
+        lending_instructions.signature,
+        lending_instructions.epoch,
+        lending_instructions.slot,
+        lending_programs.protocol,
+        lending_programs.instruction,
+        lending_instructions.accounts ->> lending_programs.repay_reserve_account_index
+            as repay_reserve,
+        lending_instructions.accounts ->> lending_programs.withdraw_reserve_account_index
+            as withdraw_reserve,
+        row_number() over (
+            partition by lending_instructions.signature
+            order by lending_instructions.outer_index, lending_instructions.inner_index
+        ) as instruction_number
+    from lending_instructions
+    inner join lending_programs
+        on lending_programs.program_id = lending_instructions.program_id
+        and {{ hex_to_numeric('lending_programs.discriminator_hex') }}
+        = lending_instructions.discriminator
+),
+
+-- One event per transaction (its first liquidation instruction names the reserves).
+liquidations as (
+    select
+        liquidation_instructions.*,
+        transactions.signer as liquidator,
+        transactions.position,
+        transactions.fee_lamports
+    from liquidation_instructions
+    inner join transactions using (signature)
+    where liquidation_instructions.instruction_number = 1
+        and transactions.success
+),
+
+signer_flows as (
+    select
+        changes.signature,
+        changes.mint,
+        max(changes.decimals) as decimals,
+        sum(changes.change_raw) as change_raw
+    from token_balance_changes as changes
+    inner join liquidations
+        on liquidations.signature = changes.signature
+        and liquidations.liquidator = changes.owner
+    group by changes.signature, changes.mint
+),
+
+repaid as (
+    select distinct on (signature)
+        signature, mint as repay_mint, -change_raw as repay_raw, decimals as repay_decimals
+    from signer_flows
+    where change_raw < 0
+    order by signature, change_raw
+),
+
+seized as (
+    select distinct on (signature)
+        signature,
+        mint as collateral_mint,
+        change_raw as collateral_raw,
+        decimals as collateral_decimals
+    from signer_flows
+    where change_raw > 0
+    order by signature, change_raw desc
+),
+
+valued as (
+    select
+        liquidations.*,
+        repaid.repay_mint,
+        repaid.repay_raw,
+        seized.collateral_mint,
+        seized.collateral_raw,
+        seized.collateral_decimals,
+        date_trunc('hour', blocks.block_time) as hour,
+        repay_price.usd_per_token as repay_usd_per_token,
+        collateral_price.usd_per_token as collateral_usd_per_token,
+        -- The repaid debt's worth in collateral units (raw).
+        repaid.repay_raw / power(10::numeric, repaid.repay_decimals) * repay_price.usd_per_token
+        / nullif(collateral_price.usd_per_token, 0) * power(10::numeric, seized.collateral_decimals)
+            as repay_in_collateral_raw
+    from liquidations
+    inner join repaid using (signature)
+    inner join seized using (signature)
+    left join blocks on blocks.slot = liquidations.slot
+    left join prices as repay_price
+        on repay_price.hour = date_trunc('hour', blocks.block_time)
+        and repay_price.mint = repaid.repay_mint
+    left join prices as collateral_price
+        on collateral_price.hour = date_trunc('hour', blocks.block_time)
+        and collateral_price.mint = seized.collateral_mint
+),
+
+final as (
+    select
+        valued.epoch,
+        valued.slot,
+        valued.slot as last_slot,
+        valued.slot / 4 * 4 as leader_window,
+        valued.hour,
+        'liquidation' as mev_type,
+        valued.liquidator as searcher,
+        array[valued.signature] as signatures,
+        array[valued.signature] as searcher_signatures,
+        array[]::text[] as victim_signatures,
+        array[]::text[] as victims,
+        array[valued.repay_reserve, valued.withdraw_reserve] as pools,
+        valued.repay_mint,
+        valued.repay_raw as repay_amount_raw,
+        valued.collateral_mint,
+        valued.collateral_raw as collateral_amount_raw,
+        valued.collateral_mint as profit_mint,
+        round(valued.collateral_raw - valued.repay_in_collateral_raw) as profit_amount_raw,
+        (valued.collateral_raw - valued.repay_in_collateral_raw)
+        / power(10::numeric, valued.collateral_decimals) as profit_amount,
+        valued.collateral_usd_per_token as profit_mint_usd,
+        valued.fee_lamports,
+        1.0 as confidence,
+        'liquidation: ' || valued.protocol || ' ' || valued.instruction
+        || ' instruction (Anchor discriminator), liquidator = signer' as rule
+    from valued
+)
+
+select * from final

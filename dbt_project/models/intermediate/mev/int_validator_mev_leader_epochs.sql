@@ -1,0 +1,170 @@
+-- Per leader (identity) and epoch: the blocks it produced, those whose transactions were loaded,
+-- the tips observed in them split by the MEV type of the transaction that paid each tip, and
+-- how many were sandwich-inclusive. Every leader, with or without a vote account (the cluster
+-- rates need them all); vote_account is the identity's vote account in that epoch's snapshot.
+-- With the `epochs` var set it also keeps the epochs that validator_mev_epochs' trailing
+-- windows read (collusion window, tip baseline) before the selected ones.
+
+{% set lookback = [var('collusion_window_epochs') - 1, var('mev_baseline_epochs')] | max %}
+
+with
+
+blocks as (
+    select * from {{ ref('fct_blocks') }}
+    where {{ epoch_lookback_filter('epoch', lookback) }}
+),
+
+tips as (
+    select * from {{ ref('fct_jito_tips') }}
+    where {{ epoch_lookback_filter('epoch', lookback) }}
+),
+
+mev_events as (
+    select * from {{ ref('fct_mev_events') }}
+    where {{ epoch_lookback_filter('epoch', lookback) }}
+),
+
+transactions as (
+    select * from {{ ref('stg_solana__transactions') }}
+    where {{ epoch_lookback_filter('epoch', lookback) }}
+),
+
+vote_accounts as (
+    select * from {{ ref('stg_solana__vote_accounts') }}
+    where {{ epoch_lookback_filter('epoch', lookback) }}
+),
+
+-- The searcher's own transactions of each event (victims' are not the event's MEV). A
+-- transaction in events of two types takes the first of sandwich, arbitrage, backrun,
+-- liquidation, so that each tip lamport is counted once.
+searcher_transactions as (
+    select distinct on (own.signature)
+        own.signature,
+        mev_events.mev_type
+    from mev_events
+    cross join lateral unnest(mev_events.signatures) as own (signature)
+    where not own.signature = any(coalesce(mev_events.victim_signatures, '{}'))
+    order by
+        own.signature asc,
+        array_position(
+            array['sandwich', 'arbitrage', 'backrun', 'liquidation'], mev_events.mev_type
+        ) asc
+),
+
+tips_by_type as (
+    select
+        tips.slot,
+        sum(tips.lamports) filter (where searcher_transactions.mev_type = 'sandwich')
+            as sandwich_tips_lamports,
+        sum(tips.lamports) filter (where searcher_transactions.mev_type = 'arbitrage')
+            as arbitrage_tips_lamports,
+        sum(tips.lamports) filter (where searcher_transactions.mev_type = 'backrun')
+            as backrun_tips_lamports,
+        sum(tips.lamports) filter (where searcher_transactions.mev_type = 'liquidation')
+            as liquidation_tips_lamports,
+        sum(tips.lamports) filter (where searcher_transactions.mev_type is null)
+            as other_tips_lamports
+    from tips
+    left join searcher_transactions
+        on tips.signature = searcher_transactions.signature
+    group by tips.slot
+),
+
+-- A block is sandwich-inclusive when it holds any transaction of a sandwich: front-run,
+-- victim or back-run (a sandwich spread over its leader window marks each of its blocks).
+sandwich_slots as (
+    select distinct transactions.slot
+    from mev_events
+    cross join lateral unnest(mev_events.signatures) as event_transaction (signature)
+    inner join transactions
+        on event_transaction.signature = transactions.signature
+    where mev_events.mev_type = 'sandwich'
+),
+
+-- The identity's vote account in the epoch (the most staked, should it have several).
+leader_vote_accounts as (
+    select distinct on (epoch, identity)
+        epoch,
+        identity,
+        vote_account
+    from vote_accounts
+    order by epoch asc, identity asc, stake_lamports desc, vote_account asc
+),
+
+block_facts as (
+    select
+        blocks.epoch,
+        blocks.leader as identity,
+        blocks.slot,
+        blocks.status = 'produced' as produced,
+        blocks.status = 'produced' and blocks.transactions_loaded as loaded,
+        blocks.tips_lamports,
+        tips_by_type.sandwich_tips_lamports,
+        tips_by_type.arbitrage_tips_lamports,
+        tips_by_type.backrun_tips_lamports,
+        tips_by_type.liquidation_tips_lamports,
+        tips_by_type.other_tips_lamports,
+        sandwich_slots.slot is not null as sandwich_inclusive
+    from blocks
+    left join tips_by_type
+        on blocks.slot = tips_by_type.slot
+    left join sandwich_slots
+        on blocks.slot = sandwich_slots.slot
+    where blocks.leader is not null
+),
+
+per_leader as (
+    select
+        epoch,
+        identity,
+        count(*) filter (where produced) as blocks_led,
+        count(*) filter (where loaded) as loaded_blocks,
+        -- Sums over the loaded blocks only: null when none was loaded (unknown, not 0).
+        sum(tips_lamports) filter (where loaded) as tips_lamports,
+        case
+            when bool_or(loaded)
+                then coalesce(sum(sandwich_tips_lamports) filter (where loaded), 0)
+        end as sandwich_tips_lamports,
+        case
+            when bool_or(loaded)
+                then coalesce(sum(arbitrage_tips_lamports) filter (where loaded), 0)
+        end as arbitrage_tips_lamports,
+        case
+            when bool_or(loaded)
+                then coalesce(sum(backrun_tips_lamports) filter (where loaded), 0)
+        end as backrun_tips_lamports,
+        case
+            when bool_or(loaded)
+                then coalesce(sum(liquidation_tips_lamports) filter (where loaded), 0)
+        end as liquidation_tips_lamports,
+        case
+            when bool_or(loaded)
+                then coalesce(sum(other_tips_lamports) filter (where loaded), 0)
+        end as other_tips_lamports,
+        count(*) filter (where loaded and sandwich_inclusive) as sandwich_blocks
+    from block_facts
+    group by epoch, identity
+),
+
+final as (
+    select
+        per_leader.epoch,
+        per_leader.identity,
+        leader_vote_accounts.vote_account,
+        per_leader.blocks_led,
+        per_leader.loaded_blocks,
+        per_leader.tips_lamports,
+        per_leader.sandwich_tips_lamports,
+        per_leader.arbitrage_tips_lamports,
+        per_leader.backrun_tips_lamports,
+        per_leader.liquidation_tips_lamports,
+        per_leader.other_tips_lamports,
+        per_leader.sandwich_blocks
+    from per_leader
+    left join leader_vote_accounts
+        on
+            per_leader.epoch = leader_vote_accounts.epoch
+            and per_leader.identity = leader_vote_accounts.identity
+)
+
+select * from final

@@ -1,0 +1,83 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key=['epoch'],
+        on_schema_change='fail',
+    )
+}}
+
+-- One row per searcher (the signer of an event's MEV transactions) and epoch with at least one
+-- MEV event: its events by type, their profit, the tips they paid, and every tip the searcher
+-- signed in the epoch's loaded blocks (bundles that were not detected as MEV included).
+
+with
+
+mev_events as (
+    select * from {{ ref('fct_mev_events') }}
+    where {{ epoch_filter('epoch') }}
+),
+
+tips as (
+    select * from {{ ref('fct_jito_tips') }}
+    where {{ epoch_filter('epoch') }}
+),
+
+events_per_searcher as (
+    select
+        epoch,
+        searcher,
+        count(*) as events,
+        count(*) filter (where mev_type = 'sandwich') as sandwiches,
+        count(*) filter (where mev_type = 'arbitrage') as arbitrages,
+        count(*) filter (where mev_type = 'backrun') as backruns,
+        count(*) filter (where mev_type = 'liquidation') as liquidations,
+        sum(profit_lamports) as profit_lamports,
+        sum(profit_usd) as profit_usd,
+        count(*) filter (where profit_usd is null) as events_without_usd,
+        coalesce(sum(tip_lamports), 0) as event_tips_lamports,
+        sum(fee_lamports) as event_fees_lamports,
+        count(distinct leader) as leaders
+    from mev_events
+    where searcher is not null
+    group by epoch, searcher
+),
+
+tips_per_signer as (
+    select
+        epoch,
+        signer,
+        sum(lamports) as tips_lamports
+    from tips
+    group by epoch, signer
+),
+
+final as (
+    select
+        events_per_searcher.epoch,
+        events_per_searcher.searcher,
+        events_per_searcher.events,
+        events_per_searcher.sandwiches,
+        events_per_searcher.arbitrages,
+        events_per_searcher.backruns,
+        events_per_searcher.liquidations,
+        events_per_searcher.profit_lamports,
+        trim_scale(round(events_per_searcher.profit_usd, 6)) as profit_usd,
+        events_per_searcher.events_without_usd,
+        events_per_searcher.event_tips_lamports,
+        events_per_searcher.event_fees_lamports,
+        coalesce(tips_per_signer.tips_lamports, 0) as tips_paid_lamports,
+        -- Share of the events' profit handed to the leader as tips; null without a profit.
+        trim_scale(round(
+            events_per_searcher.event_tips_lamports
+            / nullif(events_per_searcher.profit_lamports, 0)::numeric, 6
+        )) as tip_to_profit_ratio,
+        events_per_searcher.leaders
+    from events_per_searcher
+    left join tips_per_signer
+        on
+            events_per_searcher.epoch = tips_per_signer.epoch
+            and events_per_searcher.searcher = tips_per_signer.signer
+)
+
+select * from final

@@ -1,0 +1,224 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key=['epoch', 'vote_account'],
+        on_schema_change='fail',
+    )
+}}
+
+-- One row per validator (vote account) and epoch of fct_validator_epochs: the MEV seen in the
+-- blocks it led against what Jito reports, its sandwich-inclusive block share with a collusion
+-- test, and a tip baseline with an anomaly z-score. The trailing windows (collusion, baseline)
+-- read earlier epochs from int_validator_mev_leader_epochs, a view over the incremental block
+-- and tip marts, so an epoch built alone (`epochs` var) gets the same row as a full build,
+-- provided the earlier epochs' blocks are loaded.
+
+{% set z = var('collusion_z') %}
+{% set window = var('collusion_window_epochs') %}
+{% set baseline = var('mev_baseline_epochs') %}
+
+with
+
+validator_epochs as (
+    select * from {{ ref('fct_validator_epochs') }}
+    where {{ epoch_filter('epoch') }}
+),
+
+-- Already limited to the selected epochs and the ones their windows read.
+leader_epochs as (
+    select * from {{ ref('int_validator_mev_leader_epochs') }}
+),
+
+-- The cluster's loaded and sandwich-inclusive blocks per epoch, every leader included.
+cluster_epochs as (
+    select
+        epoch,
+        sum(loaded_blocks) as loaded_blocks,
+        sum(sandwich_blocks) as sandwich_blocks
+    from leader_epochs
+    group by epoch
+),
+
+current_epoch as (
+    select
+        validator_epochs.epoch,
+        validator_epochs.vote_account,
+        validator_epochs.identity,
+        validator_epochs.blocks_produced,
+        coalesce(leader_epochs.loaded_blocks, 0) as loaded_blocks,
+        leader_epochs.tips_lamports,
+        leader_epochs.sandwich_tips_lamports,
+        leader_epochs.arbitrage_tips_lamports,
+        leader_epochs.backrun_tips_lamports,
+        leader_epochs.liquidation_tips_lamports,
+        leader_epochs.other_tips_lamports,
+        coalesce(leader_epochs.sandwich_blocks, 0) as sandwich_blocks,
+        validator_epochs.running_jito,
+        validator_epochs.mev_commission_bps,
+        validator_epochs.mev_rewards_lamports,
+        validator_epochs.inflation_rewards_lamports,
+        validator_epochs.fee_rewards_lamports,
+        cluster_epochs.loaded_blocks as cluster_loaded_blocks,
+        cluster_epochs.sandwich_blocks as cluster_sandwich_blocks
+    from validator_epochs
+    left join leader_epochs
+        on
+            validator_epochs.epoch = leader_epochs.epoch
+            and validator_epochs.identity = leader_epochs.identity
+    left join cluster_epochs
+        on validator_epochs.epoch = cluster_epochs.epoch
+),
+
+-- The validator's and the cluster's blocks over the trailing collusion window (this epoch and
+-- the {{ window - 1 }} before it), the validator followed by its vote account.
+collusion_window as (
+    select
+        current_epoch.epoch,
+        current_epoch.vote_account,
+        coalesce(sum(leader_epochs.loaded_blocks), 0) as window_loaded_blocks,
+        coalesce(sum(leader_epochs.sandwich_blocks), 0) as window_sandwich_blocks
+    from current_epoch
+    left join leader_epochs
+        on
+            current_epoch.vote_account = leader_epochs.vote_account
+            and leader_epochs.epoch between current_epoch.epoch - {{ window - 1 }}
+            and current_epoch.epoch
+    group by current_epoch.epoch, current_epoch.vote_account
+),
+
+cluster_window as (
+    select
+        current_epochs.epoch,
+        sum(cluster_epochs.loaded_blocks) as window_loaded_blocks,
+        sum(cluster_epochs.sandwich_blocks) as window_sandwich_blocks
+    from (select distinct epoch from current_epoch) as current_epochs
+    inner join cluster_epochs
+        on
+            cluster_epochs.epoch between current_epochs.epoch - {{ window - 1 }}
+            and current_epochs.epoch
+    group by current_epochs.epoch
+),
+
+-- Tips per loaded block in each of the previous {{ baseline }} epochs with loaded blocks.
+baseline as (
+    select
+        current_epoch.epoch,
+        current_epoch.vote_account,
+        count(leader_epochs.epoch) as baseline_epochs,
+        avg(leader_epochs.tips_lamports::numeric / leader_epochs.loaded_blocks)
+            as baseline_tips_per_block,
+        stddev_samp(leader_epochs.tips_lamports::numeric / leader_epochs.loaded_blocks)
+            as baseline_tips_per_block_stddev
+    from current_epoch
+    inner join leader_epochs
+        on
+            current_epoch.vote_account = leader_epochs.vote_account
+            and leader_epochs.epoch between current_epoch.epoch - {{ baseline }}
+            and current_epoch.epoch - 1
+            and leader_epochs.loaded_blocks > 0
+    group by current_epoch.epoch, current_epoch.vote_account
+),
+
+rates as (
+    select
+        current_epoch.*,
+        current_epoch.tips_lamports::numeric / nullif(current_epoch.loaded_blocks, 0)
+            as tips_per_block,
+        current_epoch.sandwich_blocks::numeric / nullif(current_epoch.loaded_blocks, 0)
+            as sandwich_block_rate,
+        current_epoch.cluster_sandwich_blocks::numeric
+        / nullif(current_epoch.cluster_loaded_blocks, 0) as cluster_sandwich_block_rate,
+        collusion_window.window_loaded_blocks,
+        collusion_window.window_sandwich_blocks,
+        collusion_window.window_sandwich_blocks::numeric
+        / nullif(collusion_window.window_loaded_blocks, 0) as window_sandwich_block_rate,
+        {{ wilson_lower('collusion_window.window_sandwich_blocks',
+            'collusion_window.window_loaded_blocks', z) }} as sandwich_rate_lower_bound,
+        {{ wilson_upper('collusion_window.window_sandwich_blocks',
+            'collusion_window.window_loaded_blocks', z) }} as sandwich_rate_upper_bound,
+        cluster_window.window_sandwich_blocks::numeric
+        / nullif(cluster_window.window_loaded_blocks, 0) as window_cluster_sandwich_block_rate,
+        coalesce(baseline.baseline_epochs, 0) as baseline_epochs,
+        baseline.baseline_tips_per_block,
+        baseline.baseline_tips_per_block_stddev,
+        -- Inflation, block fees and MEV (Jito's full figure, the stakers' share included).
+        current_epoch.inflation_rewards_lamports
+        + coalesce(current_epoch.fee_rewards_lamports, 0)
+        + coalesce(current_epoch.mev_rewards_lamports, 0) as total_rewards_lamports
+    from current_epoch
+    left join collusion_window
+        on
+            current_epoch.epoch = collusion_window.epoch
+            and current_epoch.vote_account = collusion_window.vote_account
+    left join cluster_window
+        on current_epoch.epoch = cluster_window.epoch
+    left join baseline
+        on
+            current_epoch.epoch = baseline.epoch
+            and current_epoch.vote_account = baseline.vote_account
+),
+
+scores as (
+    select
+        *,
+        -- Null without a spread to compare with (fewer than 2 previous epochs, or all equal).
+        (tips_per_block - baseline_tips_per_block)
+        / nullif(baseline_tips_per_block_stddev, 0) as tips_per_block_z_score
+    from rates
+),
+
+final as (
+    select
+        epoch,
+        vote_account,
+        identity,
+        blocks_produced,
+        loaded_blocks,
+        loaded_blocks = blocks_produced as all_blocks_loaded,
+        tips_lamports,
+        trim_scale(round(tips_per_block, 6)) as tips_per_block,
+        sandwich_tips_lamports,
+        arbitrage_tips_lamports,
+        backrun_tips_lamports,
+        liquidation_tips_lamports,
+        other_tips_lamports,
+        running_jito,
+        mev_commission_bps,
+        mev_rewards_lamports as jito_mev_rewards_lamports,
+        -- Only comparable when every block was observed: a sample's tips are a part of the
+        -- total. Jito's figure is after the block engine's cut, so this is usually positive.
+        case
+            when loaded_blocks = blocks_produced
+                then tips_lamports - mev_rewards_lamports
+        end as tips_minus_jito_mev_lamports,
+        inflation_rewards_lamports,
+        fee_rewards_lamports,
+        total_rewards_lamports,
+        trim_scale(
+            coalesce(mev_rewards_lamports, 0) / nullif(total_rewards_lamports, 0)
+        ) as mev_reward_share,
+        sandwich_blocks,
+        trim_scale(sandwich_block_rate) as sandwich_block_rate,
+        trim_scale(cluster_sandwich_block_rate) as cluster_sandwich_block_rate,
+        window_loaded_blocks::bigint as window_loaded_blocks,
+        window_sandwich_blocks::bigint as window_sandwich_blocks,
+        trim_scale(window_sandwich_block_rate) as window_sandwich_block_rate,
+        trim_scale(sandwich_rate_lower_bound) as sandwich_rate_lower_bound,
+        trim_scale(sandwich_rate_upper_bound) as sandwich_rate_upper_bound,
+        trim_scale(window_cluster_sandwich_block_rate) as window_cluster_sandwich_block_rate,
+        coalesce(
+            window_loaded_blocks >= {{ var('collusion_min_blocks') }}
+            and sandwich_rate_lower_bound > window_cluster_sandwich_block_rate,
+            false
+        ) as is_suspected_colluder,
+        baseline_epochs,
+        trim_scale(round(baseline_tips_per_block, 6)) as baseline_tips_per_block,
+        trim_scale(round(baseline_tips_per_block_stddev, 6)) as baseline_tips_per_block_stddev,
+        trim_scale(round(tips_per_block_z_score, 6)) as tips_per_block_z_score,
+        coalesce(abs(tips_per_block_z_score) > {{ var('mev_anomaly_z') }}, false)
+            as is_tip_anomaly
+    from scores
+)
+
+select * from final

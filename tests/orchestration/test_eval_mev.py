@@ -1,0 +1,104 @@
+"""`mevhouse eval mev`: its help, its one-line errors, and the pure parts of the evaluation.
+
+The evaluation against a loaded warehouse runs in tests/dbt/test_mev_events.py (it needs the
+shared simnet_warehouse fixture).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from orchestration.eval_mev import (
+    UNPROFITABLE,
+    WSOL,
+    EvalError,
+    MevEvaluation,
+    Score,
+    arbitrage_pays,
+    parse_epoch_list,
+    truth_type,
+)
+
+MEVHOUSE = str(Path(sys.executable).with_name("mevhouse"))
+
+
+def mevhouse(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [MEVHOUSE, *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def test_help_explains_the_options():
+    result = mevhouse("eval", "mev", "--help")
+    assert result.returncode == 0
+    for expected in ("--epochs", "--simnet-url", "--profile", "--seed", "precision", "recall"):
+        assert expected in result.stdout
+    assert "mev" in mevhouse("eval", "--help").stdout
+
+
+def test_warehouse_without_the_mart_is_one_clear_line(warehouse_url, tmp_path):
+    # The mart check comes first: the simnet URL (nothing listens on port 9) is never asked.
+    result = mevhouse(
+        "eval",
+        "mev",
+        "--simnet-url",
+        "http://127.0.0.1:9",
+        env={"MEVHOUSE_WAREHOUSE_URL": warehouse_url, "MEVHOUSE_HOME": str(tmp_path)},
+    )
+    assert result.returncode == 2
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("mevhouse: error: the warehouse has no marts.fct_mev_events")
+    assert "Traceback" not in result.stderr
+
+
+def test_bad_epochs_are_one_clear_line(tmp_path):
+    result = mevhouse("eval", "mev", "--epochs", "last:3", env={"MEVHOUSE_HOME": str(tmp_path)})
+    assert result.returncode == 2
+    assert "--epochs part 'last:3' is not understood" in result.stderr
+
+
+def test_parse_epoch_list():
+    assert parse_epoch_list("2") == [2]
+    assert parse_epoch_list("3-5, 1") == [1, 3, 4, 5]
+    with pytest.raises(EvalError):
+        parse_epoch_list("x")
+
+
+def _arbitrage(mint: str, profit: int, tip: int) -> dict[str, object]:
+    return {
+        "type": "arbitrage",
+        "signatures": ["sig"],
+        "profit_mint": mint,
+        "profit_amount": profit,
+        "tip_lamports": tip,
+    }
+
+
+def test_truth_arbitrages_split_by_the_marts_rule():
+    # In SOL the fee and tip come out of the gain; in another mint the gross gain decides.
+    assert arbitrage_pays(_arbitrage(WSOL, 20_000, 10_000), 5_000)
+    assert not arbitrage_pays(_arbitrage(WSOL, 20_000, 10_000), 10_000)
+    assert arbitrage_pays(_arbitrage("USDC", 1, 10_000), 5_000)
+    assert not arbitrage_pays(_arbitrage("USDC", 0, 0), 5_000)
+    assert truth_type(_arbitrage(WSOL, 20_000, 19_000), {"sig": 5_000}) == UNPROFITABLE
+    assert truth_type(_arbitrage(WSOL, 20_000, 1_000), {"sig": 5_000}) == "arbitrage"
+    assert truth_type({"type": "sandwich", "signatures": ["a"]}, {}) == "sandwich"
+
+
+def test_scores_and_table():
+    score = Score("sandwich", 1, truth=50, detected=48, matched=47)
+    assert score.precision == pytest.approx(47 / 48)
+    assert score.recall == pytest.approx(47 / 50)
+    empty = Score("liquidation", 1, truth=0, detected=0, matched=0)
+    assert empty.precision is None and empty.recall is None
+    table = MevEvaluation([1], [score, empty]).render()
+    assert "sandwich" in table and "0.979" in table and "0.940" in table
