@@ -27,9 +27,11 @@ tips as (
 legs as (
     select
         swaps.*,
-        lag(mint_out) over (partition by signature order by leg_number) as previous_mint_out
+        lag(swaps.mint_out) over (
+            partition by swaps.signature order by swaps.leg_number
+        ) as previous_mint_out
     from swaps
-    where legs_in_tx >= 2
+    where swaps.legs_in_tx >= 2
 ),
 
 transactions as (
@@ -83,13 +85,15 @@ final as (
         -- (elsewhere they are paid in another token, and the gross gain decides).
         case
             when transactions.first_mint_in = 'So11111111111111111111111111111111111111112'
-                then transactions.last_amount_out_raw - transactions.first_amount_in_raw
-                - transactions.fee_lamports - coalesce(tips.tip_lamports, 0)
+                then
+                    transactions.last_amount_out_raw - transactions.first_amount_in_raw
+                    - transactions.fee_lamports - coalesce(tips.tip_lamports, 0)
             else transactions.last_amount_out_raw - transactions.first_amount_in_raw
         end as net_profit_raw
     from transactions
-    left join tips using (signature)
-    where transactions.chained
+    left join tips on transactions.signature = tips.signature
+    where
+        transactions.chained
         and transactions.first_mint_in = transactions.last_mint_out
 )
 

@@ -39,8 +39,9 @@ cycles as (
     where {{ epoch_filter('epoch') }}
 ),
 
+-- USD per token unit per hour: int_token_usd_hourly, the stablecoins at 1 USD.
 prices as (
-    select * from {{ ref('int_mev_token_prices_hourly') }}
+    {{ usd_prices_hourly() }}
 ),
 
 taken as (
@@ -67,9 +68,9 @@ candidates as (
         back.leader_window,
         back.hour,
         back.trader as searcher,
-        large.signature as large_signature,
-        large.trader as large_trader,
-        large.amount_usd as large_amount_usd,
+        large_swap.signature as large_signature,
+        large_swap.trader as large_trader,
+        large_swap.amount_usd as large_amount_usd,
         back.signature,
         back.pool,
         back.mint_in,
@@ -81,18 +82,18 @@ candidates as (
         back.fee_lamports,
         back.tip_lamports
     from tipped as back
-    inner join swaps as large
+    inner join swaps as large_swap
         on
-            back.pool = large.pool
-            and back.slot = large.slot
-            and large.position = back.position - 1
-            and back.mint_out = large.mint_in
-            and back.mint_in = large.mint_out
-            and back.trader <> large.trader
+            back.pool = large_swap.pool
+            and back.slot = large_swap.slot
+            and large_swap.position = back.position - 1
+            and back.mint_out = large_swap.mint_in
+            and back.mint_in = large_swap.mint_out
+            and back.trader <> large_swap.trader
     where
-        large.amount_usd >= {{ min_large_usd }}
-        and back.signature not in (select signature from taken)
-        and large.signature not in (select signature from taken)
+        large_swap.amount_usd >= {{ min_large_usd }}
+        and back.signature not in (select taken.signature from taken)
+        and large_swap.signature not in (select taken.signature from taken)
 ),
 
 final as (
@@ -131,7 +132,7 @@ final as (
         0.9 as confidence,
         'backrun: tipped single swap at the next block position after a swap of at least '
         || '{{ min_large_usd }} USD on the same pool by another signer, in '
-        || 'the opposite direction' as rule
+        || 'the opposite direction' as rule  -- noqa: RF04
     from candidates
     left join prices as price_in
         on candidates.hour = price_in.hour and candidates.mint_in = price_in.mint

@@ -7,7 +7,8 @@
 -- liquidator is the transaction's signer; the signer's token balance changes give what it
 -- repaid (the token it paid, in) and the collateral it seized (the token it received, out).
 -- Profit, as simnet's truth defines it: the collateral seized less the repaid debt's worth in
--- collateral (the liquidation bonus), valued at the hour's prices.
+-- collateral (the liquidation bonus), valued at the hour's prices (int_token_usd_hourly, the
+-- stablecoins at 1 USD).
 
 with
 
@@ -27,7 +28,7 @@ token_balance_changes as (
 ),
 
 prices as (
-    select * from {{ ref('int_mev_token_prices_hourly') }}
+    {{ usd_prices_hourly() }}
 ),
 
 blocks as (
@@ -45,7 +46,7 @@ lending_instructions as (
         instructions.*,
         {{ anchor_discriminator('instructions.data') }} as discriminator
     from instructions
-    where instructions.program_id in (select program_id from lending_programs)
+    where instructions.program_id in (select lending_programs.program_id from lending_programs)
 ),
 
 liquidation_instructions as (
@@ -65,9 +66,10 @@ liquidation_instructions as (
         ) as instruction_number
     from lending_instructions
     inner join lending_programs
-        on lending_programs.program_id = lending_instructions.program_id
-        and {{ hex_to_numeric('lending_programs.discriminator_hex') }}
-        = lending_instructions.discriminator
+        on
+            lending_instructions.program_id = lending_programs.program_id
+            and lending_instructions.discriminator
+            = {{ hex_to_numeric('lending_programs.discriminator_hex') }}
 ),
 
 -- One event per transaction (its first liquidation instruction names the reserves).
@@ -78,8 +80,9 @@ liquidations as (
         transactions.position,
         transactions.fee_lamports
     from liquidation_instructions
-    inner join transactions using (signature)
-    where liquidation_instructions.instruction_number = 1
+    inner join transactions on liquidation_instructions.signature = transactions.signature
+    where
+        liquidation_instructions.instruction_number = 1
         and transactions.success
 ),
 
@@ -91,14 +94,18 @@ signer_flows as (
         sum(changes.change_raw) as change_raw
     from token_balance_changes as changes
     inner join liquidations
-        on liquidations.signature = changes.signature
-        and liquidations.liquidator = changes.owner
+        on
+            changes.signature = liquidations.signature
+            and changes.owner = liquidations.liquidator
     group by changes.signature, changes.mint
 ),
 
 repaid as (
     select distinct on (signature)
-        signature, mint as repay_mint, -change_raw as repay_raw, decimals as repay_decimals
+        signature,
+        mint as repay_mint,
+        -change_raw as repay_raw,
+        decimals as repay_decimals
     from signer_flows
     where change_raw < 0
     order by signature, change_raw
@@ -112,7 +119,7 @@ seized as (
         decimals as collateral_decimals
     from signer_flows
     where change_raw > 0
-    order by signature, change_raw desc
+    order by signature asc, change_raw desc
 ),
 
 valued as (
@@ -123,7 +130,7 @@ valued as (
         seized.collateral_mint,
         seized.collateral_raw,
         seized.collateral_decimals,
-        date_trunc('hour', blocks.block_time) as hour,
+        date_trunc('hour', blocks.block_time, 'UTC') as hour,
         repay_price.usd_per_token as repay_usd_per_token,
         collateral_price.usd_per_token as collateral_usd_per_token,
         -- The repaid debt's worth in collateral units (raw).
@@ -131,15 +138,17 @@ valued as (
         / nullif(collateral_price.usd_per_token, 0) * power(10::numeric, seized.collateral_decimals)
             as repay_in_collateral_raw
     from liquidations
-    inner join repaid using (signature)
-    inner join seized using (signature)
-    left join blocks on blocks.slot = liquidations.slot
+    inner join repaid on liquidations.signature = repaid.signature
+    inner join seized on liquidations.signature = seized.signature
+    left join blocks on liquidations.slot = blocks.slot
     left join prices as repay_price
-        on repay_price.hour = date_trunc('hour', blocks.block_time)
-        and repay_price.mint = repaid.repay_mint
+        on
+            date_trunc('hour', blocks.block_time, 'UTC') = repay_price.hour
+            and repaid.repay_mint = repay_price.mint
     left join prices as collateral_price
-        on collateral_price.hour = date_trunc('hour', blocks.block_time)
-        and collateral_price.mint = seized.collateral_mint
+        on
+            date_trunc('hour', blocks.block_time, 'UTC') = collateral_price.hour
+            and seized.collateral_mint = collateral_price.mint
 ),
 
 final as (
@@ -168,7 +177,7 @@ final as (
         valued.fee_lamports,
         1.0 as confidence,
         'liquidation: ' || valued.protocol || ' ' || valued.instruction
-        || ' instruction (Anchor discriminator), liquidator = signer' as rule
+        || ' instruction (Anchor discriminator), liquidator = signer' as rule  -- noqa: RF04
     from valued
 )
 

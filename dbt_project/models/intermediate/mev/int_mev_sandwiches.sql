@@ -23,18 +23,24 @@ swaps as (
 -- Signers that traded a pool both ways within a leader window: the only possible searchers.
 -- Narrowing to them first keeps the pairing small whatever the planner estimates (a freshly
 -- loaded fct_dex_swaps has no statistics yet).
+two_way_traders as (
+    select
+        pool,
+        trader,
+        leader_window
+    from swaps
+    group by pool, trader, leader_window
+    having count(distinct mint_in) >= 2
+),
+
 searcher_legs as (
     select swaps.*
     from swaps
-    inner join (
-        select pool, trader, leader_window
-        from swaps
-        group by pool, trader, leader_window
-        having count(distinct mint_in) >= 2
-    ) as both_ways
-        on both_ways.pool = swaps.pool
-        and both_ways.trader = swaps.trader
-        and both_ways.leader_window = swaps.leader_window
+    inner join two_way_traders
+        on
+            swaps.pool = two_way_traders.pool
+            and swaps.trader = two_way_traders.trader
+            and swaps.leader_window = two_way_traders.leader_window
 ),
 
 -- A front-run's back-run: the searcher's first later swap on the pool in the other direction,
@@ -70,12 +76,13 @@ front_back_pairs as (
         ) as back_rank
     from searcher_legs as front
     inner join searcher_legs as back
-        on back.pool = front.pool
-        and back.trader = front.trader
-        and back.leader_window = front.leader_window
-        and back.mint_in = front.mint_out
-        and back.mint_out = front.mint_in
-        and (back.slot, back.position) > (front.slot, front.position)
+        on
+            front.pool = back.pool
+            and front.trader = back.trader
+            and front.leader_window = back.leader_window
+            and front.mint_out = back.mint_in
+            and front.mint_in = back.mint_out
+            and (front.slot, front.position) < (back.slot, back.position)
 ),
 
 -- Each back-run closes one sandwich: the latest front-run it is the first answer to.
@@ -84,10 +91,11 @@ first_backs as (
         select
             front_back_pairs.*,
             row_number() over (
-                partition by back_signature order by front_slot desc, front_position desc
+                partition by front_back_pairs.back_signature
+                order by front_back_pairs.front_slot desc, front_back_pairs.front_position desc
             ) as front_rank
         from front_back_pairs
-        where back_rank = 1
+        where front_back_pairs.back_rank = 1
     ) as ranked
     where front_rank = 1
 ),
@@ -121,11 +129,12 @@ victim_swaps as (
         coalesce(sum(victim.amount_out_raw) over earlier, 0) as earlier_out
     from first_backs as pairs
     inner join swaps as victim
-        on victim.pool = pairs.pool
-        and victim.trader <> pairs.searcher
-        and victim.mint_in = pairs.front_mint_in
-        and (victim.slot, victim.position) > (pairs.front_slot, pairs.front_position)
-        and (victim.slot, victim.position) < (pairs.back_slot, pairs.back_position)
+        on
+            pairs.pool = victim.pool
+            and pairs.searcher <> victim.trader
+            and pairs.front_mint_in = victim.mint_in
+            and (pairs.front_slot, pairs.front_position) < (victim.slot, victim.position)
+            and (pairs.back_slot, pairs.back_position) > (victim.slot, victim.position)
     window earlier as (
         partition by pairs.front_signature
         order by victim.slot, victim.position, victim.outer_index, victim.inner_index
@@ -147,11 +156,15 @@ victim_losses as (
         victim_swaps.*,
         -- Clean output minus actual output, in the victim's output token (raw units).
         greatest(
-            (estimates.reserve_in + front_in) * front_out / front_in - earlier_out
-        , 0) * amount_in_raw / (estimates.reserve_in + earlier_in + amount_in_raw)
-        - amount_out_raw as loss_raw
+            (estimates.reserve_in + victim_swaps.front_in) * victim_swaps.front_out
+            / victim_swaps.front_in - victim_swaps.earlier_out,
+            0
+        ) * victim_swaps.amount_in_raw
+        / (estimates.reserve_in + victim_swaps.earlier_in + victim_swaps.amount_in_raw)
+        - victim_swaps.amount_out_raw as loss_raw
     from victim_swaps
-    inner join pool_estimates as estimates using (front_signature)
+    inner join pool_estimates as estimates
+        on victim_swaps.front_signature = estimates.front_signature
     where estimates.reserve_in > 0
 ),
 
@@ -169,8 +182,9 @@ victims as (
         bool_and(losses.loss_raw is not null) as loss_estimated
     from victim_swaps
     left join victim_losses as losses
-        on losses.front_signature = victim_swaps.front_signature
-        and losses.signature = victim_swaps.signature
+        on
+            victim_swaps.front_signature = losses.front_signature
+            and victim_swaps.signature = losses.signature
     group by victim_swaps.front_signature
 ),
 
@@ -188,10 +202,10 @@ final as (
         victims.victim_signatures,
         -- Distinct victim signers, in the order they first traded.
         array(
-            select signer
-            from unnest(victims.victim_signers) with ordinality as v (signer, n)
-            group by signer
-            order by min(n)
+            select signers.signer
+            from unnest(victims.victim_signers) with ordinality as signers (signer, n)
+            group by signers.signer
+            order by min(signers.n)
         ) as victims,
         array[pairs.pool] as pools,
         pairs.front_mint_in as profit_mint,
@@ -213,10 +227,13 @@ final as (
         'sandwich: front-run and back-run by one signer on one pool in opposite directions '
         || 'within a leader window, ' || victims.victim_count::text
         || ' victim swap(s) in the front-run''s direction between them, profit > 0'
-        || case when pairs.front_program = pairs.back_program
-            then ', same wrapper program' else '' end as rule
+        || case
+            when pairs.front_program = pairs.back_program
+                then ', same wrapper program'
+            else ''
+        end as rule  -- noqa: RF04
     from first_backs as pairs
-    inner join victims using (front_signature)
+    inner join victims on pairs.front_signature = victims.front_signature
     -- Only a paying sandwich is MEV here: the back-run returns more than the front-run paid.
     where pairs.back_amount_out_raw > pairs.front_amount_in_raw
 )

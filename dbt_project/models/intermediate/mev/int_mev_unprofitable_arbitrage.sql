@@ -9,7 +9,29 @@ cycles as (
 ),
 
 final as (
-    select * from cycles
+    select
+        cycles.epoch,
+        cycles.slot,
+        cycles.last_slot,
+        cycles.leader_window,
+        cycles.hour,
+        cycles.mev_type,
+        cycles.searcher,
+        cycles.signatures,
+        cycles.searcher_signatures,
+        cycles.victim_signatures,
+        cycles.victims,
+        cycles.pools,
+        cycles.legs,
+        cycles.tx_program,
+        cycles.profit_mint,
+        cycles.profit_amount_raw,
+        cycles.profit_amount,
+        cycles.profit_mint_usd,
+        cycles.fee_lamports,
+        cycles.tip_lamports,
+        cycles.net_profit_raw
+    from cycles
     where cycles.net_profit_raw <= 0
 )
 

@@ -14,7 +14,7 @@
 -- epochs hold a multiple of 4 slots), the other types within a block.
 -- Tip: Jito tips paid by the searcher's transactions of the event (not the victims'); fee:
 -- those transactions' fees. Profit in lamports: the profit itself when its mint is wSOL, else
--- its USD value at the hour's SOL price.
+-- its USD value at the hour's SOL price (int_token_usd_hourly).
 
 with
 
@@ -48,8 +48,8 @@ blocks as (
     where {{ epoch_filter('epoch') }}
 ),
 
-prices as (
-    select * from {{ ref('int_mev_token_prices_hourly') }}
+token_prices as (
+    select * from {{ ref('int_token_usd_hourly') }}
 ),
 
 {% set event_columns = [
@@ -83,9 +83,9 @@ searcher_costs as (
 sol_prices as (
     select
         hour,
-        usd_per_token as sol_usd
-    from prices
-    where mint = 'So11111111111111111111111111111111111111112'
+        usd_price as sol_usd
+    from token_prices
+    where mint = '{{ var("wsol_mint") }}'
 ),
 
 final as (
@@ -97,7 +97,7 @@ final as (
         events.leader_window::bigint as leader_window,
         blocks.identity as leader,
         events.mev_type::text as mev_type,
-        events.rule::text as rule,
+        events.rule::text as rule,  -- noqa: RF04
         events.confidence::numeric as confidence,
         events.signatures::text[] as signatures,
         events.searcher::text as searcher,
@@ -123,13 +123,15 @@ final as (
                     else 'hourly_vwap'
                 end
         end)::text as price_source,
-        costs.tip_lamports::bigint as tip_lamports,
+        searcher_costs.tip_lamports::bigint as tip_lamports,
         events.fee_lamports::bigint as fee_lamports,
         round(events.victim_loss_usd / sol_prices.sol_usd * 1e9)::numeric as victim_loss_lamports,
         events.victim_loss_usd::numeric as victim_loss_usd
     from events
-    inner join searcher_costs as costs
-        on events.mev_type = costs.mev_type and events.signatures = costs.signatures
+    inner join searcher_costs
+        on
+            events.mev_type = searcher_costs.mev_type
+            and events.signatures = searcher_costs.signatures
     left join blocks on events.slot = blocks.slot
     left join sol_prices on events.hour = sol_prices.hour
 )
