@@ -72,6 +72,9 @@ def test_two_epochs_end_to_end_then_idempotent(environment, warehouse_url):
     summary = run(load_settings(), epochs_spec="4-5", echo=lambda _: None)
     assert summary.failure is None, summary.render()
     assert summary.checks_failed == 0 and summary.checks_passed > 6
+    # The run ends with the market and MEV sections, from the marts this run built.
+    assert summary.top_pairs and summary.mev_by_type and summary.flagged_validators is not None
+    assert "top pairs by volume" in summary.render()
 
     votes = rpc(simnet_url, "getVoteAccounts", [{"keepUnstakedDelinquents": True}])
     validators = len(votes["current"]) + len(votes["delinquent"])
