@@ -25,10 +25,12 @@
     list lets the filter reach the raw scans with the planner's statistics behind it (a
     range computed in SQL leaves the planner guessing and it then joins the instructions to
     the balance changes before filtering them by program). It reads the raw table, which
-    exists before any model is built (`dbt compile` on a fresh build included).
+    exists before any model is built; before the first load (`dbt compile`, sqlfluff on an empty
+    warehouse) there is nothing to price.
 -#}
 {%- set priced_epochs = [] -%}
-{%- if execute -%}
+{%- set raw = source('raw_solana', 'blocks') -%}
+{%- if execute and adapter.get_relation(raw.database, raw.schema, raw.identifier) -%}
     {%- set priced_epochs_query -%}
         with
         selected_hours as (
