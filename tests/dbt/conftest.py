@@ -11,6 +11,7 @@ from mainnet_warehouse import MainnetWarehouse
 from mainnet_warehouse import mainnet_warehouse as build_mainnet_warehouse
 from simnet_warehouse import CLUSTER, LoadedWarehouse, fresh_database, load_all
 
+from orchestration.assets.dbt import BUILD
 from simnet.server import start_simnet
 
 
@@ -23,7 +24,7 @@ def simnet_warehouse(
     work = tmp_path_factory.mktemp("simnet_warehouse")
     with fresh_database(pg_server_url) as url, start_simnet("demo", seed=0, **CLUSTER) as sim:
         load_all(url, sim.url, work / "pipelines")
-        assert_all_passed(run_dbt(url, ["build"], work))
+        assert_all_passed(run_dbt(url, BUILD, work))
         yield LoadedWarehouse(url, sim.url)
 
 

@@ -24,6 +24,7 @@ from dbt_harness import assert_all_passed, run_dbt
 from psycopg import sql
 from raw_fixtures import KEYS, RAW_TABLES
 
+from orchestration.assets.dbt import BUILD
 from tests.ingestion.blocks_harness import database, load, mainnet_blocks
 
 SLOTS_PER_EPOCH = 32
@@ -151,6 +152,6 @@ def mainnet_warehouse(
         create_missing_raw_tables(url)
         # The samples hold no leader schedule and most of their blocks no Fee reward, so most
         # blocks have no leader: the only test the samples cannot satisfy.
-        build = ["build", "--exclude", "not_null_stg_solana__blocks_identity"]
+        build = [*BUILD, "--exclude", "not_null_stg_solana__blocks_identity"]
         assert_all_passed(run_dbt(url, build, work_dir))
         yield MainnetWarehouse(url, mainnet_data, blocks)

@@ -13,6 +13,7 @@ from dbt.contracts.results import RunExecutionResult
 from dbt_harness import assert_all_passed, dbt_env, run_dbt
 from raw_fixtures import Rows, load_raw
 
+from orchestration.assets.dbt import BUILD
 from orchestration.summary import collect_summary
 
 EPOCHS = (700, 701)
@@ -225,7 +226,7 @@ def test_build_and_incremental_rebuilds(warehouse_url: str, tmp_path: Path) -> N
             " where identity = 'node_a'"
         )
     epochs_701 = ["--vars", json.dumps({"epochs": [701]})]
-    result = run_dbt(warehouse_url, ["build", *epochs_701], tmp_path)
+    result = run_dbt(warehouse_url, [*BUILD, *epochs_701], tmp_path)
     assert_all_passed(result)
     rates = skip_rates(warehouse_url)
     assert len(rates) == 8
@@ -233,7 +234,7 @@ def test_build_and_incremental_rebuilds(warehouse_url: str, tmp_path: Path) -> N
     assert rates[(700, "vote_a")] == Decimal("0.1")
 
     # A second build of everything catches epoch 700 up and keeps one row per vote account.
-    result = run_dbt(warehouse_url, ["build"], tmp_path)
+    result = run_dbt(warehouse_url, BUILD, tmp_path)
     assert_all_passed(result)
     rates = skip_rates(warehouse_url)
     assert len(rates) == 8
@@ -243,7 +244,7 @@ def test_build_and_incremental_rebuilds(warehouse_url: str, tmp_path: Path) -> N
     epochs_700 = ["--vars", json.dumps({"epochs": [700]})]
     result = run_dbt(
         warehouse_url,
-        ["build", "--full-refresh", *epochs_700],
+        [*BUILD, "--full-refresh", *epochs_700],
         tmp_path,
     )
     assert_all_passed(result)
@@ -255,7 +256,7 @@ def test_build_and_incremental_rebuilds(warehouse_url: str, tmp_path: Path) -> N
 def test_blocks_beyond_leader_slots_fail_the_build(warehouse_url: str, tmp_path: Path) -> None:
     load_raw(warehouse_url, raw_rows({**BLOCK_PRODUCTION, (701, "node_b"): (12, 13)}))
 
-    result = run_dbt(warehouse_url, ["build"], tmp_path)
+    result = run_dbt(warehouse_url, BUILD, tmp_path)
 
     assert not result.success
     failed = {name for name, status in statuses(result, "test").items() if status == "fail"}
@@ -266,9 +267,9 @@ def test_blocks_beyond_leader_slots_fail_the_build(warehouse_url: str, tmp_path:
     assert statuses(result, "model")["fct_validator_epochs"] == "skipped"
 
     # A partition's tests check its own epochs: 700's build passes, 701's fails.
-    result = run_dbt(warehouse_url, ["build", "--vars", json.dumps({"epochs": [700]})], tmp_path)
+    result = run_dbt(warehouse_url, [*BUILD, "--vars", json.dumps({"epochs": [700]})], tmp_path)
     assert_all_passed(result)
-    result = run_dbt(warehouse_url, ["build", "--vars", json.dumps({"epochs": [701]})], tmp_path)
+    result = run_dbt(warehouse_url, [*BUILD, "--vars", json.dumps({"epochs": [701]})], tmp_path)
     assert not result.success
 
 
@@ -291,14 +292,14 @@ def test_identity_voting_twice_fails_the_reconciliations(
     ]
     load_raw(warehouse_url, rows)
 
-    result = run_dbt(warehouse_url, ["build"], tmp_path)
+    result = run_dbt(warehouse_url, BUILD, tmp_path)
 
     failed = {name for name, status in statuses(result, "test").items() if status == "fail"}
     assert failed == {"assert_fct_validator_epochs_leader_slots_reconcile"}
     assert statuses(result, "model")["cluster_epochs"] == "skipped"
     # Past that check, the cluster's own reconciliation catches it too.
     first_check = "assert_fct_validator_epochs_leader_slots_reconcile"
-    result = run_dbt(warehouse_url, ["build", "--exclude", first_check], tmp_path)
+    result = run_dbt(warehouse_url, [*BUILD, "--exclude", first_check], tmp_path)
     failed = {name for name, status in statuses(result, "test").items() if status == "fail"}
     assert failed == {"assert_cluster_epochs_blocks_reconcile"}
 
@@ -395,7 +396,7 @@ def test_epoch_by_epoch_builds_read_history(warehouse_url: str, tmp_path: Path) 
     load_raw(warehouse_url, history_rows())
     for epoch in (700, 701, 702):
         result = run_dbt(
-            warehouse_url, ["build", "--vars", json.dumps({"epochs": [epoch]})], tmp_path
+            warehouse_url, [*BUILD, "--vars", json.dumps({"epochs": [epoch]})], tmp_path
         )
         assert_all_passed(result)
     scores_sql = (
@@ -444,6 +445,6 @@ def test_epoch_by_epoch_builds_read_history(warehouse_url: str, tmp_path: Path) 
     ]
     assert all(" Score " in line or "Excluded" in line for line in lines[start + 2 : start + 4])
 
-    result = run_dbt(warehouse_url, ["build", "--full-refresh"], tmp_path)
+    result = run_dbt(warehouse_url, [*BUILD, "--full-refresh"], tmp_path)
     assert_all_passed(result)
     assert query(warehouse_url, scores_sql) == by_epoch

@@ -21,6 +21,8 @@ import pytest
 from dbt_harness import assert_all_passed, run_dbt
 from raw_fixtures import Rows, load_raw
 
+from orchestration.assets.dbt import BUILD
+
 SNAPSHOTS = {
     650: "validator_metas_epoch650_marinade_dssam.json",
     796: "validator_metas_epoch796_marinade_dssam.json",
@@ -153,7 +155,7 @@ def test_models_reproduce_the_snapshots(
 ) -> None:
     load_raw(warehouse_url, raw_rows(snapshots))
 
-    result = run_dbt(warehouse_url, ["build"], tmp_path)
+    result = run_dbt(warehouse_url, BUILD, tmp_path)
 
     assert_all_passed(result)
     with psycopg.connect(warehouse_url) as conn:

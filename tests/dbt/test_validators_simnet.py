@@ -16,6 +16,7 @@ import pytest
 from dbt_harness import DBT_PROJECT_DIR, assert_all_passed, run_dbt
 from raw_fixtures import Rows, load_raw
 
+from orchestration.assets.dbt import BUILD
 from simnet import kobe
 from simnet.cluster import Cluster
 from simnet.methods.rewards import get_inflation_reward
@@ -200,7 +201,7 @@ def test_rugs_and_scores_match_the_truth(
 ) -> None:
     load_raw(warehouse_url, raw_rows(cluster))
 
-    assert_all_passed(run_dbt(warehouse_url, ["build"], tmp_path))
+    assert_all_passed(run_dbt(warehouse_url, BUILD, tmp_path))
 
     closed = list(cluster.profile.closed_epochs)
     with psycopg.connect(warehouse_url) as conn:
