@@ -4,6 +4,7 @@ from ingestion.blocks.fetch import Batching
 from ingestion.blocks.pipeline import (
     DATASET,
     PIPELINE_NAME,
+    analyze_tables,
     blocks_pipeline,
     load_blocks,
     rows_loaded,
@@ -17,6 +18,7 @@ __all__ = [
     "TABLES",
     "Batching",
     "BlocksConfig",
+    "analyze_tables",
     "blocks_pipeline",
     "load_blocks",
     "make_source",

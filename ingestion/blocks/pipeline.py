@@ -34,7 +34,21 @@ def load_blocks(pipeline: dlt.Pipeline, source: DltSource) -> LoadInfo:
     pipeline.drop()
     info = pipeline.run(source)
     info.raise_on_failed_jobs()
+    analyze_tables(pipeline)
     return info
+
+
+def analyze_tables(pipeline: dlt.Pipeline) -> None:
+    """Refresh the planner's statistics of the block-level tables after a load.
+
+    dbt builds the models right after the load, before autovacuum gets to these tables: without
+    statistics the planner takes a freshly loaded epoch for a few rows and builds fct_dex_swaps
+    with nested loops over the instructions (minutes instead of seconds). ANALYZE samples a
+    fixed number of rows, so it stays cheap as the tables grow.
+    """
+    with pipeline.sql_client() as client:
+        for table in TABLES:
+            client.execute_sql(f"analyze {client.make_qualified_table_name(table.name)}")
 
 
 def rows_loaded(pipeline: dlt.Pipeline) -> dict[str, int]:

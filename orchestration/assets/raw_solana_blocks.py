@@ -9,7 +9,13 @@ from typing import Any
 import dagster as dg
 from dagster_dlt import DagsterDltResource, dlt_assets
 
-from ingestion.blocks import BlocksConfig, blocks_pipeline, make_source, rows_loaded
+from ingestion.blocks import (
+    BlocksConfig,
+    analyze_tables,
+    blocks_pipeline,
+    make_source,
+    rows_loaded,
+)
 from ingestion.blocks.progress import log as progress_log
 from ingestion.solana import RpcConfig
 from orchestration.assets.raw_solana import RawTranslator
@@ -86,5 +92,6 @@ def raw_solana_blocks_assets() -> dg.AssetsDefinition:
                 assert isinstance(event, dg.MaterializeResult) and event.asset_key is not None
                 rows = dg.MetadataValue.int(rows_loaded(pipe)[event.asset_key.path[-1]])
                 yield event._replace(metadata={**(event.metadata or {}), "rows_loaded": rows})
+        analyze_tables(pipe)
 
     return load
