@@ -8,7 +8,7 @@ from orchestration.assets.raw_jito import raw_jito_assets
 from orchestration.assets.raw_solana import raw_solana_assets
 from orchestration.assets.raw_solana_blocks import raw_solana_blocks_assets
 from orchestration.checks.raw_quality import raw_quality_checks
-from orchestration.jobs import epoch_job
+from orchestration.jobs import epoch_job, epoch_load_job, epoch_transform_job
 from orchestration.resources import JitoApiResource, SolanaRpcResource, WarehouseResource
 from orchestration.sensors import closed_epochs_sensor
 
@@ -18,7 +18,7 @@ def build_definitions() -> dg.Definitions:
     return dg.Definitions(
         assets=[raw_solana_assets(), raw_solana_blocks_assets(), raw_jito_assets(), dbt_models()],
         asset_checks=raw_quality_checks(),
-        jobs=[epoch_job],
+        jobs=[epoch_job, epoch_load_job, epoch_transform_job],
         sensors=[closed_epochs_sensor],
         resources={
             "dlt": DagsterDltResource(),

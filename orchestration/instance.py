@@ -21,6 +21,16 @@ concurrency:
   pools:
     # dlt pipelines keep local state that two runs must not share.
     default_limit: 1
+  runs:
+    # One run per epoch at a time: a run's loads and builds own that epoch's rows.
+    tag_concurrency_limits:
+      - key: dagster/partition
+        value: {{applyLimitPerUniqueValue: true}}
+        limit: 1
+      # Transforms in submission order, one at a time (orchestration/jobs.py).
+      - key: mevhouse/transforms
+        value: in-order
+        limit: 1
 telemetry:
   enabled: false
 """

@@ -84,6 +84,9 @@ def dbt_models() -> dg.AssetsDefinition:
         dagster_dbt_translator=MevhouseDbtTranslator(),
         partitions_def=epoch_partitions,
         name="dbt_models",
+        # dbt replaces a view or table through `<model>__dbt_tmp` and a rename: two builds at
+        # once collide on those names. One build at a time; loads of other epochs go on meanwhile.
+        pool="dbt_build",
     )
     def build(
         context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource

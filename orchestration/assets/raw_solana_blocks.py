@@ -61,8 +61,8 @@ def raw_solana_blocks_assets() -> dg.AssetsDefinition:
         name="raw_solana_blocks",
         dagster_dlt_translator=RawTranslator(),
         partitions_def=epoch_partitions,
-        # One run at a time per dlt pipeline: its local state is not safe to share.
-        pool="dlt_raw_solana_blocks",
+        # No pool: each epoch loads through its own dlt pipeline, so epochs load in parallel;
+        # the run queue allows one run per epoch at a time (deploy/dagster.yaml).
     )
     def load(
         context: dg.AssetExecutionContext,
@@ -84,7 +84,9 @@ def raw_solana_blocks_assets() -> dg.AssetsDefinition:
             config=BlocksConfig(sample_rate=sample),
         )
         pipe = blocks_pipeline(
-            dlt_credentials(warehouse.url()), pipelines_dir=str(settings.home / "dlt")
+            dlt_credentials(warehouse.url()),
+            pipelines_dir=str(settings.home / "dlt"),
+            epoch=int(context.partition_key),
         )
         with _progress_to(context):
             for event in dlt.run(context=context, dlt_source=source, dlt_pipeline=pipe):

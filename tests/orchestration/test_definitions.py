@@ -87,7 +87,12 @@ def test_definitions_snapshot():
     assert "unique_combination_of_columns_fct_validator_epochs_epoch__vote_account" in dbt_checks
     assert "not_null_fct_validator_epochs_vote_account" in dbt_checks
 
-    assert sorted(job.name for job in defs.resolve_all_job_defs()) == ["__ASSET_JOB", "epoch_job"]
+    assert sorted(job.name for job in defs.resolve_all_job_defs()) == [
+        "__ASSET_JOB",
+        "epoch_job",
+        "epoch_load_job",
+        "epoch_transform_job",
+    ]
     assert [s.name for s in defs.sensors or []] == ["closed_epochs_sensor"]
     assert list(defs.schedules or []) == []
 
