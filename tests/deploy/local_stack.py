@@ -89,7 +89,7 @@ def daemon(env: Mapping[str, str], log: Path) -> Iterator[subprocess.Popen[bytes
 
 def backfill(job: str, epochs: list[int], env: Mapping[str, str]) -> None:
     """Queue one run of `job` per epoch, in the order given, as `dagster job backfill` does."""
-    subprocess.run(
+    done = subprocess.run(
         [
             str(BIN / "dagster"),
             "job",
@@ -104,10 +104,12 @@ def backfill(job: str, epochs: list[int], env: Mapping[str, str]) -> None:
         ],
         cwd=REPO,
         env=dict(env),
-        check=True,
         capture_output=True,
+        text=True,
         timeout=600,
     )
+    if done.returncode:
+        raise RuntimeError(f"dagster job backfill failed: {done.stderr[-2000:]}")
 
 
 def wait_for_runs(
