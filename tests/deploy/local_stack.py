@@ -122,7 +122,10 @@ def wait_for_runs(
         if len(records) >= count and all(r.dagster_run.status in FINISHED for r in records):
             return records
         if time.monotonic() > deadline:
-            states = [(r.dagster_run.tags.get("dagster/partition"), r.dagster_run.status.value)]
+            states = [
+                (r.dagster_run.tags.get("dagster/partition"), r.dagster_run.status.value)
+                for r in records
+            ]
             raise TimeoutError(f"runs of {job} not finished after {timeout:.0f} s: {states}")
         time.sleep(1)
 
