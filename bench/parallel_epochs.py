@@ -27,6 +27,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import dagster as dg
 import psycopg
+from psycopg import sql
 
 from bench._report import table, write_result
 from bench.raw_load import warehouse
@@ -140,18 +141,22 @@ def parallel(
 
 
 def per_epoch_size(url: str, epochs: int) -> list[list[object]]:
+    """Rows and MiB (table and indexes) per epoch of the largest raw and mart tables."""
     with psycopg.connect(url) as conn:
-        rows = conn.execute(
-            "select n.nspname || '.' || c.relname, c.reltuples::bigint,"
-            " pg_total_relation_size(c.oid) from pg_class c"
+        tables = conn.execute(
+            "select n.nspname, c.relname, pg_total_relation_size(c.oid) from pg_class c"
             " join pg_namespace n on n.oid = c.relnamespace"
             " where c.relkind = 'r' and n.nspname in ('raw_solana', 'raw_jito', 'marts')"
             " and c.relname not like '\\_dlt%%' order by 3 desc limit 12"
         ).fetchall()
-    return [
-        [name, f"{count // epochs:,}", f"{size / epochs / 2**20:,.1f}"]
-        for name, count, size in rows
-    ]
+        sizes = []
+        for schema, name, size in tables:
+            query = sql.SQL("select count(*) from {}").format(sql.Identifier(schema, name))
+            (count,) = conn.execute(query).fetchone()  # type: ignore[misc]
+            sizes.append(
+                [f"{schema}.{name}", f"{count // epochs:,}", f"{size / epochs / 2**20:.2f}"]
+            )
+    return sizes
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -81,7 +81,7 @@ def daemon(env: Mapping[str, str], log: Path) -> Iterator[subprocess.Popen[bytes
         finally:
             os.killpg(process.pid, signal.SIGTERM)
             try:
-                process.wait(timeout=30)
+                process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
