@@ -19,11 +19,7 @@ import os
 import tempfile
 import threading
 import time
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import dagster as dg
 import psycopg
@@ -36,6 +32,7 @@ from orchestration.partitions import EPOCHS
 from orchestration.settings import environment
 from orchestration.warehouse import init_warehouse
 from simnet.server import start_simnet
+from tests.dbt.simnet_warehouse import fresh_database
 from tests.deploy.local_stack import (
     backfill,
     daemon,
@@ -47,19 +44,6 @@ from tests.deploy.local_stack import (
 )
 
 SCHEMAS = ["raw_solana", "raw_jito", "quarantine", "staging", "intermediate", "marts"]
-
-
-@contextmanager
-def database(server_url: str) -> Iterator[str]:
-    name = f"bench_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(server_url, autocommit=True) as conn:
-        conn.execute(f'create database "{name}"')
-    parts = urlsplit(server_url)
-    try:
-        yield urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, ""))
-    finally:
-        with psycopg.connect(server_url, autocommit=True) as conn:
-            conn.execute(f'drop database if exists "{name}" with (force)')
 
 
 class RunRss:
@@ -173,8 +157,8 @@ def main(argv: list[str] | None = None) -> None:
         warehouse() as server,
         start_simnet(profile="demo", seed=11, **cluster) as simnet,
         tempfile.TemporaryDirectory(prefix="mevhouse-bench-") as tmp,
-        database(server) as seq_url,
-        database(server) as par_url,
+        fresh_database(server) as seq_url,
+        fresh_database(server) as par_url,
         environment(
             {
                 "SOLANA_RPC_URL": simnet.url,

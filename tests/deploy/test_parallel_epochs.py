@@ -10,9 +10,7 @@ bench/parallel_epochs.py exercises with the marts compared too.
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
-from urllib.parse import urlsplit, urlunsplit
 
 import dagster as dg
 import psycopg
@@ -22,6 +20,7 @@ from orchestration.definitions import build_definitions
 from orchestration.partitions import EPOCHS
 from orchestration.warehouse import init_warehouse
 from simnet.server import start_simnet
+from tests.dbt.simnet_warehouse import fresh_database
 from tests.deploy.local_stack import (
     backfill,
     daemon,
@@ -44,15 +43,8 @@ RAW_SCHEMAS = ["raw_solana", "raw_jito", "quarantine"]
 @pytest.fixture
 def second_warehouse_url(pg_server_url: str) -> Iterator[str]:
     """Another fresh database on the same server, for the sequential reference."""
-    name = f"test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(pg_server_url, autocommit=True) as conn:
-        conn.execute(f'create database "{name}"')
-    parts = urlsplit(pg_server_url)
-    try:
-        yield urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, ""))
-    finally:
-        with psycopg.connect(pg_server_url, autocommit=True) as conn:
-            conn.execute(f'drop database if exists "{name}" with (force)')
+    with fresh_database(pg_server_url) as url:
+        yield url
 
 
 @pytest.fixture
