@@ -1,21 +1,24 @@
 """Epochs loaded side by side through deploy/dagster.yaml against the same epochs one by one.
 
 Sequential: `epoch_load_job` then `epoch_transform_job` for each epoch in turn, in one process
-(as `mevhouse run` does). Parallel: the production instance (Dagster's default launcher in place of
-Kubernetes Jobs, tests/deploy/local_stack.py) with the daemon; the loads are queued as one backfill
-and run `--concurrency` at a time, each in its own process; the transforms are queued after them
-and run one at a time in epoch order. Both end in their own database on one PostgreSQL, and every
-table is compared. Reported: wall time of each arm and their ratio, rows and bytes per epoch by
-table, and the peak RSS of a run process.
+(as `mevhouse run` does). Parallel: the production instance (Dagster's default launcher in place
+of Kubernetes Jobs, tests/deploy/local_stack.py) with the daemon; the loads are queued as one
+backfill and run `--concurrency` at a time, each in its own process; the transforms are queued
+after them and run one at a time in epoch order. simnet adds a latency to every response
+(`--latency`, 50 ms by default), so that loads wait on the network as against a provider. Both
+arms end in their own database on one PostgreSQL, and every table is compared. Reported: seconds
+per job in each arm and their ratio, rows and bytes per epoch by table, and the peak RSS of a run
+process.
 
     .venv/bin/python -m bench.parallel_epochs [--epochs 4] [--concurrency 2] [--slots 2048]
-        [--sample 0.1] [--loads-only]
+        [--sample 0.1] [--latency 50ms] [--loads-only]
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import sys
 import tempfile
 import threading
 import time
@@ -76,10 +79,10 @@ class RunRss:
                         self.peak_mb = max(self.peak_mb, int(line.split()[1]) // 1024)
 
 
-def sequential(url: str, home: Path, epochs: list[int], loads_only: bool) -> float:
+def sequential(url: str, home: Path, epochs: list[int], jobs: list[str]) -> dict[str, float]:
+    """Seconds per job, summed over the epochs run one after another in this process."""
     defs = build_definitions()
-    jobs = ["epoch_load_job"] + ([] if loads_only else ["epoch_transform_job"])
-    started = time.monotonic()
+    seconds = dict.fromkeys(jobs, 0.0)
     with (
         environment({"MEVHOUSE_WAREHOUSE_URL": url, "MEVHOUSE_HOME": str(home)}),
         dg.DagsterInstance.ephemeral() as instance,
@@ -88,16 +91,19 @@ def sequential(url: str, home: Path, epochs: list[int], loads_only: bool) -> flo
         instance.add_dynamic_partitions(EPOCHS, [str(e) for e in epochs])
         for epoch in epochs:
             for name in jobs:
+                started = time.monotonic()
                 result = defs.resolve_job_def(name).execute_in_process(
                     partition_key=str(epoch), instance=instance
                 )
                 assert result.success, f"{name} failed for epoch {epoch}"
-    return time.monotonic() - started
+                seconds[name] += time.monotonic() - started
+    return seconds
 
 
 def parallel(
-    url: str, home: Path, epochs: list[int], concurrency: int, loads_only: bool
-) -> tuple[float, int]:
+    url: str, home: Path, epochs: list[int], concurrency: int, jobs: list[str]
+) -> tuple[dict[str, float], int]:
+    """Wall seconds per job's backfill (queued to its last run's end), and the peak run RSS."""
     init_warehouse(url)
     dagster_home = write_home(home / "dagster", local_config(max_concurrent_runs=concurrency))
     env = {
@@ -107,21 +113,22 @@ def parallel(
         "MEVHOUSE_WAREHOUSE_URL": url,
         "MEVHOUSE_HOME": str(home),
     }
-    jobs = ["epoch_load_job"] + ([] if loads_only else ["epoch_transform_job"])
+    seconds = {}
     with (
         environment(storage_env(url)),
         dg.DagsterInstance.from_config(str(dagster_home)) as instance,
         RunRss() as rss,
+        daemon(env, home / "daemon.log"),
     ):
         instance.add_dynamic_partitions(EPOCHS, [str(e) for e in epochs])
-        started = time.monotonic()
-        with daemon(env, home / "daemon.log"):
-            for name in jobs:
-                backfill(name, epochs, env)
-                runs = wait_for_runs(instance, name, len(epochs), timeout=6 * 3600)
-                failed = [r for r in runs if r.dagster_run.status != dg.DagsterRunStatus.SUCCESS]
-                assert not failed, f"{len(failed)} runs of {name} failed; see {home}/daemon.log"
-        return time.monotonic() - started, rss.peak_mb
+        for name in jobs:
+            started = time.monotonic()
+            backfill(name, epochs, env)
+            runs = wait_for_runs(instance, name, len(epochs), timeout=6 * 3600)
+            seconds[name] = time.monotonic() - started
+            failed = [r for r in runs if r.dagster_run.status != dg.DagsterRunStatus.SUCCESS]
+            assert not failed, f"{len(failed)} runs of {name} failed; see {home}/daemon.log"
+    return seconds, rss.peak_mb
 
 
 def per_epoch_size(url: str, epochs: int) -> list[list[object]]:
@@ -149,13 +156,19 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--concurrency", type=int, default=2)
     parser.add_argument("--slots", type=int, default=2048, help="slots per simnet epoch")
     parser.add_argument("--sample", default="0.1", help="MEVHOUSE_TX_SAMPLE")
+    parser.add_argument(
+        "--latency", default="50ms", help="added to every simnet response, as a provider's RTT"
+    )
     parser.add_argument("--loads-only", action="store_true", help="leave the transforms out")
-    args = parser.parse_args(argv)
+    # `make bench` calls main() with no arguments: the defaults.
+    args = parser.parse_args([] if argv is None else argv)
     epochs = list(range(1, args.epochs + 1))
+    jobs = ["epoch_load_job"] + ([] if args.loads_only else ["epoch_transform_job"])
     cluster = {"slots_per_epoch": args.slots, "frozen_slot": (args.epochs + 1) * args.slots + 64}
+    faults = f"latency={args.latency}" if args.latency not in {"", "0", "0ms"} else None
     with (
         warehouse() as server,
-        start_simnet(profile="demo", seed=11, **cluster) as simnet,
+        start_simnet(profile="demo", seed=11, faults=faults, **cluster) as simnet,
         tempfile.TemporaryDirectory(prefix="mevhouse-bench-") as tmp,
         fresh_database(server) as seq_url,
         fresh_database(server) as par_url,
@@ -169,28 +182,23 @@ def main(argv: list[str] | None = None) -> None:
             }
         ),
     ):
-        seq_s = sequential(seq_url, Path(tmp) / "seq", epochs, args.loads_only)
-        par_s, rss_mb = parallel(
-            par_url, Path(tmp) / "par", epochs, args.concurrency, args.loads_only
-        )
-        schemas = SCHEMAS[:3] if args.loads_only else SCHEMAS
+        seq = sequential(seq_url, Path(tmp) / "seq", epochs, jobs)
+        par, rss_mb = parallel(par_url, Path(tmp) / "par", epochs, args.concurrency, jobs)
+        schemas = SCHEMAS if not args.loads_only else SCHEMAS[:3]
         identical = table_digests(seq_url, schemas) == table_digests(par_url, schemas)
         sizes = per_epoch_size(par_url, args.epochs)
+    rows = [
+        [name, f"{seq[name]:.1f}", f"{par[name]:.1f}", f"{seq[name] / par[name]:.2f}"]
+        for name in jobs
+    ]
+    total_seq, total_par = sum(seq.values()), sum(par.values())
+    rows.append(["total", f"{total_seq:.1f}", f"{total_par:.1f}", f"{total_seq / total_par:.2f}"])
     print(
-        table(
-            ["arm", "epochs", "seconds", "speed-up"],
-            [
-                ["sequential, one process", args.epochs, f"{seq_s:.1f}", "1.00"],
-                [
-                    f"parallel, {args.concurrency} runs at a time",
-                    args.epochs,
-                    f"{par_s:.1f}",
-                    f"{seq_s / par_s:.2f}",
-                ],
-            ],
-        )
+        f"{args.epochs} epochs of {args.slots} slots, sample {args.sample}, RPC latency "
+        f"{args.latency}; parallel: {args.concurrency} runs at a time"
     )
-    print(f"tables identical: {identical}; peak RSS of a run process: {rss_mb} MB")
+    print(table(["job", "sequential s", "parallel s", "speed-up"], rows))
+    print(f"tables identical ({', '.join(schemas)}): {identical}; peak run RSS: {rss_mb} MB")
     print(table(["table", "rows per epoch", "MiB per epoch"], sizes))
     write_result(
         "parallel_epochs",
@@ -199,11 +207,12 @@ def main(argv: list[str] | None = None) -> None:
             "concurrency": args.concurrency,
             "slots_per_epoch": args.slots,
             "tx_sample": float(args.sample),
-            "loads_only": args.loads_only,
-            "sequential_seconds": round(seq_s, 1),
-            "parallel_seconds": round(par_s, 1),
-            "speed_up": round(seq_s / par_s, 2),
+            "rpc_latency": args.latency,
+            "sequential_seconds": {k: round(v, 1) for k, v in seq.items()},
+            "parallel_seconds": {k: round(v, 1) for k, v in par.items()},
+            "speed_up": round(total_seq / total_par, 2),
             "tables_identical": identical,
+            "schemas_compared": schemas,
             "peak_run_rss_mb": rss_mb,
             "per_epoch": [dict(zip(["table", "rows", "mib"], row, strict=True)) for row in sizes],
         },
@@ -212,4 +221,4 @@ def main(argv: list[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])
