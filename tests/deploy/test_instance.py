@@ -70,7 +70,7 @@ def test_k8s_launcher_config_validates_against_dagster_k8s(storage, tmp_path):
     assert launcher.env_config_maps == ["mevhouse-config"]
     assert launcher.instance_config_map == "mevhouse-dagster-instance"
     resources = launcher.run_k8s_config["container_config"]["resources"]
-    assert resources["requests"] == {"cpu": "1", "memory": "2Gi"}
+    assert resources["requests"] == {"cpu": "1", "memory": "1Gi"}
 
     # The schema is really applied: a key dagster-k8s does not know is refused.
     with pytest.raises(dg.DagsterInvalidConfigError, match="job_namespce"):
