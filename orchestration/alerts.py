@@ -16,17 +16,33 @@ WEBHOOK_VARIABLE = "MEVHOUSE_ALERT_WEBHOOK"
 SECRET_URL_VARIABLES = ("MEVHOUSE_WAREHOUSE_URL", "SOLANA_RPC_URL", "JITO_API_URL")
 
 
+def step_errors(context: dg.RunFailureSensorContext) -> list[str]:
+    """`<step>: <error>` for each failed step of the run (the run's own message names none)."""
+    records = context.instance.get_records_for_run(
+        context.dagster_run.run_id, of_type=dg.DagsterEventType.STEP_FAILURE
+    ).records
+    errors = []
+    for record in records:
+        event = record.event_log_entry.dagster_event
+        error = getattr(event.event_specific_data, "error", None) if event else None
+        while error is not None and error.cause is not None:
+            error = error.cause  # Dagster wraps the op's own exception: report that one
+        if event and error:
+            errors.append(f"{event.step_key}: {error.message.strip()}")
+    return errors
+
+
 def failure_payload(context: dg.RunFailureSensorContext) -> dict[str, Any]:
-    """What failed: job, run, partition and the failure message, redacted."""
+    """What failed: job, run, partition, the run's message and its steps' errors, redacted."""
     run = context.dagster_run
-    message = context.failure_event.message or ""
     urls = [os.environ.get(name) for name in SECRET_URL_VARIABLES]
     return {
-        "text": redact_text(f"mevhouse run failed: {run.job_name} {run.run_id}", *urls),
+        "text": f"mevhouse run failed: {run.job_name} {run.run_id}",
         "job": run.job_name,
         "run_id": run.run_id,
         "partition": run.tags.get("dagster/partition"),
-        "message": redact_text(message, *urls),
+        "message": redact_text(context.failure_event.message or "", *urls),
+        "step_errors": [redact_text(e, *urls) for e in step_errors(context)],
     }
 
 
