@@ -9,7 +9,7 @@ from typing import Any
 
 import psycopg
 
-from orchestration.settings import Settings, parse_epochs, redact_url
+from orchestration.settings import Settings, parse_epochs
 
 
 def loaded_epochs(url: str) -> list[int]:
@@ -22,7 +22,13 @@ def loaded_epochs(url: str) -> list[int]:
 
 
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
-    from orchestration.exports.marts import days_of_epochs, export_day, export_epoch, export_url
+    from orchestration.exports.marts import (
+        days_of_epochs,
+        export_day,
+        export_epoch,
+        export_url,
+        shown,
+    )
     from orchestration.warehouse import warehouse_url
 
     url = warehouse_url(settings)
@@ -35,12 +41,12 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     for manifest in manifests:
         rows = sum(t["rows"] for t in manifest["tables"])
         print(f"{manifest['partition']}: {len(manifest['tables'])} tables, {rows:,} rows")
-    print(f"written under {redact_url(destination)} (manifests/<partition>/manifest.json)")
+    print(f"written under {shown(destination)} (manifests/<partition>/manifest.json)")
     return 0
 
 
 def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
-    from orchestration.exports.marts import export_url
+    from orchestration.exports.marts import export_url, shown
     from orchestration.report.build import write_report
     from orchestration.warehouse import warehouse_url
 
@@ -48,7 +54,7 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     epoch = args.epoch if args.epoch is not None else max(loaded_epochs(url))
     if epoch not in loaded_epochs(url):
         raise ValueError(f"epoch {epoch} is not in the marts; `mevhouse run --epochs {epoch}`")
-    print(redact_url(write_report(url, args.to or export_url(settings), epoch)))
+    print(shown(write_report(url, args.to or export_url(settings), epoch)))
     return 0
 
 

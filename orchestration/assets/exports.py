@@ -12,12 +12,13 @@ from orchestration.exports.marts import (
     export_day,
     export_epoch,
     export_url,
+    shown,
 )
 from orchestration.exports.writer import FORMATS, MANIFESTS
 from orchestration.partitions import epoch_partitions, market_days
 from orchestration.report.build import REPORT_MARTS, write_report
 from orchestration.resources import WarehouseResource
-from orchestration.settings import load_settings, redact_url
+from orchestration.settings import load_settings
 
 GROUP = "exports"
 EPOCH_EXPORT = dg.AssetKey(["exports", "epoch_marts"])
@@ -38,7 +39,7 @@ class ExportConfig(dg.Config):
 def _summary(manifest: dict[str, Any], url: str) -> dict[str, Any]:
     rows = {t["table"]: t["rows"] for t in manifest["tables"]}
     return {
-        "destination": redact_url(url),
+        "destination": shown(url),
         "manifest": f"{MANIFESTS}/{manifest['partition']}/manifest.json",
         "format": manifest["format"],
         "rows": dg.MetadataValue.json(rows),
@@ -104,7 +105,7 @@ def epoch_report(
     """A static HTML report of the epoch with charts, beside the exports."""
     url = export_url(load_settings())
     path = write_report(warehouse.url(), url, int(context.partition_key))
-    return dg.MaterializeResult(metadata={"report": redact_url(path)})
+    return dg.MaterializeResult(metadata={"report": shown(path)})
 
 
 EXPORT_ASSETS = [epoch_marts_export, market_days_export, epoch_report]

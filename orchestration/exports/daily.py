@@ -8,10 +8,10 @@ from typing import Any, TextIO
 
 import dagster as dg
 
-from orchestration.exports.marts import days_of_epochs, export_url
+from orchestration.exports.marts import days_of_epochs, export_url, shown
 from orchestration.partitions import market_days
 from orchestration.report.build import report_path
-from orchestration.settings import Settings, redact_url
+from orchestration.settings import Settings
 
 
 def export_market_days(
@@ -41,6 +41,6 @@ def export_market_days(
 
 def where_to_look(settings: Settings, epochs: list[int], echo: Callable[[str], None]) -> None:
     url = export_url(settings)
-    echo(f"exports: {redact_url(url)} (manifests/<partition>/manifest.json lists every file)")
+    echo(f"exports: {shown(url)} (manifests/<partition>/manifest.json lists every file)")
     for epoch in epochs:
-        echo(f"report:  {redact_url(url.rstrip('/'))}/{report_path(epoch)}")
+        echo(f"report:  {shown(url.rstrip('/'))}/{report_path(epoch)}")

@@ -5,13 +5,14 @@ from __future__ import annotations
 import os
 from datetime import date
 from typing import Any
+from urllib.parse import urlsplit
 
 import psycopg
 import pyarrow as pa
 
 from orchestration.exports.tables import MartSlice, read_slice
 from orchestration.exports.writer import write_partition
-from orchestration.settings import Settings
+from orchestration.settings import Settings, redact_url
 
 EXPORT_URL_VARIABLE = "MEVHOUSE_EXPORT_URL"
 
@@ -38,6 +39,11 @@ DAY_MARTS = {"market_pool_hourly": "hour", "market_pair_daily": "day", "market_d
 def export_url(settings: Settings) -> str:
     """MEVHOUSE_EXPORT_URL (any fsspec URL), else `exports/` under MEVHOUSE_HOME."""
     return os.environ.get(EXPORT_URL_VARIABLE) or str(settings.home / "exports")
+
+
+def shown(url: str) -> str:
+    """An export location fit to print: remote URLs redacted, local paths as they are."""
+    return redact_url(url) if urlsplit(url).netloc else url
 
 
 def epoch_partition(epoch: int) -> str:

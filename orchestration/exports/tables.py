@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 from typing import Any
 
 import psycopg
 import pyarrow as pa
 from psycopg import sql
 
-# PostgreSQL type OIDs and their Arrow types; numeric is inferred from the values (its scale
-# varies by column) and falls back to NUMERIC_EMPTY when a column has none.
+# PostgreSQL type OIDs and their Arrow types; numeric becomes a 38-digit decimal whose scale
+# fits the column's values (see numeric_array).
 ARROW_TYPES: dict[int, pa.DataType] = {
     16: pa.bool_(),
     20: pa.int64(),
@@ -30,7 +31,8 @@ ARROW_TYPES: dict[int, pa.DataType] = {
 }
 NUMERIC = 1700
 JSON_TYPES = {114, 3802}
-NUMERIC_EMPTY = pa.decimal128(38, 9)
+DIGITS = 38
+NUMERIC_EMPTY = pa.decimal128(DIGITS, 9)
 
 
 @dataclass(frozen=True)
@@ -58,10 +60,26 @@ def arrow_column(values: list[Any], oid: int) -> pa.Array:
     if oid in JSON_TYPES:
         return pa.array([None if v is None else json.dumps(v) for v in values], pa.string())
     if oid == NUMERIC:
-        if any(v is not None for v in values):
-            return pa.array(values)
-        return pa.array(values, NUMERIC_EMPTY)
+        return numeric_array(values)
     return pa.array(values, ARROW_TYPES.get(oid))
+
+
+def numeric_array(values: list[Decimal | None]) -> pa.Array:
+    """Unbounded numeric as decimal128(38, s): integers (lamports) exactly, and a quotient's
+    long fraction rounded to the digits left after the column's largest integer part."""
+    present = [v for v in values if v is not None and v.is_finite()]
+    if not present:
+        return pa.array([None] * len(values), NUMERIC_EMPTY)
+    integer_digits = max(v.adjusted() + 1 for v in present)
+    scale = max(-int(v.as_tuple().exponent) for v in present)
+    scale = max(0, min(scale, DIGITS - max(integer_digits, 1)))
+    step = Decimal(1).scaleb(-scale)
+    with localcontext(prec=2 * DIGITS):  # the default 28 digits cannot hold 38
+        quantized = [
+            v.quantize(step, ROUND_HALF_EVEN) if v is not None and v.is_finite() else None
+            for v in values
+        ]
+    return pa.array(quantized, pa.decimal128(DIGITS, scale))
 
 
 def read_slice(conn: psycopg.Connection[Any], part: MartSlice, value: Any) -> pa.Table:
