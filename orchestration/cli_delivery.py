@@ -9,7 +9,7 @@ from typing import Any
 
 import psycopg
 
-from orchestration.settings import Settings, parse_epochs
+from orchestration.settings import ConfigError, Settings, parse_epochs
 
 
 def loaded_epochs(url: str) -> list[int]:
@@ -33,7 +33,11 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
 
     url = warehouse_url(settings)
     destination = args.to or export_url(settings)
-    epochs = parse_epochs(args.epochs, loaded_epochs(url))
+    loaded = loaded_epochs(url)
+    try:
+        epochs = parse_epochs(args.epochs, loaded)
+    except ConfigError as err:
+        raise ConfigError(f"{err}; the marts hold epochs {', '.join(map(str, loaded))}") from None
     manifests: list[dict[str, Any]] = [
         export_epoch(url, destination, e, args.format) for e in epochs
     ]

@@ -11,8 +11,7 @@ import psycopg
 import pyarrow as pa
 from psycopg import sql
 
-# PostgreSQL type OIDs and their Arrow types; numeric becomes a 38-digit decimal whose scale
-# fits the column's values (see numeric_array).
+# PostgreSQL type OIDs and their Arrow types; numeric is handled by numeric_array.
 ARROW_TYPES: dict[int, pa.DataType] = {
     16: pa.bool_(),
     20: pa.int64(),
@@ -31,8 +30,8 @@ ARROW_TYPES: dict[int, pa.DataType] = {
 }
 NUMERIC = 1700
 JSON_TYPES = {114, 3802}
-DIGITS = 38
-NUMERIC_EMPTY = pa.decimal128(DIGITS, 9)
+DIGITS, WIDE_DIGITS, SCALE = 38, 76, 18
+NUMERIC_TYPE = pa.decimal128(DIGITS, SCALE)
 
 
 @dataclass(frozen=True)
@@ -65,21 +64,18 @@ def arrow_column(values: list[Any], oid: int) -> pa.Array:
 
 
 def numeric_array(values: list[Decimal | None]) -> pa.Array:
-    """Unbounded numeric as decimal128(38, s): integers (lamports) exactly, and a quotient's
-    long fraction rounded to the digits left after the column's largest integer part."""
+    """Unbounded numeric as decimal128(38, 18), the same type in every partition so that a
+    mart's files read as one table: 20 integer digits hold any u64 (lamports, raw token amounts)
+    exactly; a quotient's longer fraction is rounded. Larger integers take decimal256(76, 18)."""
     present = [v for v in values if v is not None and v.is_finite()]
-    if not present:
-        return pa.array([None] * len(values), NUMERIC_EMPTY)
-    integer_digits = max(v.adjusted() + 1 for v in present)
-    scale = max(-int(v.as_tuple().exponent) for v in present)
-    scale = max(0, min(scale, DIGITS - max(integer_digits, 1)))
-    step = Decimal(1).scaleb(-scale)
-    with localcontext(prec=2 * DIGITS):  # the default 28 digits cannot hold 38
+    wide = any(v.adjusted() + 1 > DIGITS - SCALE for v in present)
+    step = Decimal(1).scaleb(-SCALE)
+    with localcontext(prec=2 * WIDE_DIGITS):  # the default 28 digits cannot hold 38
         quantized = [
             v.quantize(step, ROUND_HALF_EVEN) if v is not None and v.is_finite() else None
             for v in values
         ]
-    return pa.array(quantized, pa.decimal128(DIGITS, scale))
+    return pa.array(quantized, pa.decimal256(WIDE_DIGITS, SCALE) if wide else NUMERIC_TYPE)
 
 
 def read_slice(conn: psycopg.Connection[Any], part: MartSlice, value: Any) -> pa.Table:

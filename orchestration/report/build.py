@@ -58,7 +58,9 @@ def cell(value: Any) -> str:
     if isinstance(value, int):
         return f'<td class="n">{value:,}</td>'
     if isinstance(value, float | Decimal):
-        return f'<td class="n">{float(value):,.4g}</td>'
+        number = float(value)
+        text = f"{number:,.0f}" if abs(number) >= 1000 else f"{number:.4g}"
+        return f'<td class="n">{text}</td>'
     if isinstance(value, list):
         value = ", ".join(map(str, value))
     return f"<td>{html.escape(str(value))}</td>"

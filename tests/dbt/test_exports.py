@@ -143,4 +143,4 @@ def test_export_command(
     assert (exports / "manifests" / f"epoch={EPOCHS[0]}" / "manifest.json").is_file()
     assert (exports / "cluster_epochs" / f"epoch={EPOCHS[0]}" / "part-0.csv").is_file()
     assert main(["export", "--epochs", "99"]) == 2
-    assert "not closed yet" in capsys.readouterr().err
+    assert "the marts hold epochs 1, 2" in capsys.readouterr().err
