@@ -14,6 +14,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import dagster as dg
 import pytest
@@ -123,6 +124,16 @@ def test_ui_shows_the_graph_and_materialises_a_partition(ui, tmp_path: Path):
     assert manifest["partition"] == f"epoch={EPOCHS[-1]}"
 
 
+def query(page: Any, graphql_query: str) -> Any:
+    """Ask the UI's own GraphQL API from inside the page, as the UI does."""
+    return page.evaluate(
+        """async (query) => (await (await fetch('/graphql', {method: 'POST',
+            headers: {'Content-Type': 'application/json'},
+            body: JSON.stringify({query})})).json()).data""",
+        graphql_query,
+    )
+
+
 def drive_ui(base: str, shots: Path, epochs: list[str]) -> None:
     """Check the graph, checks and partitions in the browser; materialise the last epoch's
     export from the asset's page and wait for the run's success in the runs list."""
@@ -148,21 +159,23 @@ def drive_ui(base: str, shots: Path, epochs: list[str]) -> None:
         # Each group's list: every asset by key, each with the two epoch partitions.
         for group, keys in groups.items():
             page.goto(f"{base}/locations/mevhouse/asset-groups/{group}/list")
-            expect(page.get_by_text(keys[0].replace("/", " / ")).last).to_be_visible(timeout=60_000)
+            expect(page.locator("body")).to_contain_text(
+                keys[0].replace("/", " / "), timeout=60_000
+            )
             text = page.inner_text("body")
             missing = [k for k in keys if k.replace("/", " / ") not in text]
             assert not missing, f"group {group} does not list {missing}"
             if group != "exports":  # exports/market_days is partitioned by day
-                assert text.count(f"{len(epochs)} partitions") >= len(keys), group
+                # Each row's partition status arrives after its name.
+                page.wait_for_function(
+                    "([label, n]) => document.body.innerText.split(label).length > n",
+                    arg=[f"{len(epochs)} partitions", len(keys)],
+                    timeout=60_000,
+                )
             page.screenshot(path=shots / f"group-{group}.png")
 
         # Every check, as the UI's own API serves it to the page.
-        served = page.evaluate(
-            """async (query) => (await (await fetch('/graphql', {method: 'POST',
-                headers: {'Content-Type': 'application/json'},
-                body: JSON.stringify({query})})).json()).data.assetNodes""",
-            ASSETS_QUERY,
-        )
+        served = query(page, ASSETS_QUERY)["assetNodes"]
         shown = {
             ("/".join(node["assetKey"]["path"]), check["name"])
             for node in served
@@ -171,7 +184,9 @@ def drive_ui(base: str, shots: Path, epochs: list[str]) -> None:
         assert shown == checks
         asset_checks = sorted(name for key, name in checks if key == "marts/fct_validator_epochs")
         page.goto(f"{base}/assets/marts/fct_validator_epochs?view=checks")
-        expect(page.get_by_text(asset_checks[0]).first).to_be_visible(timeout=60_000)
+        expect(page.locator("body")).to_contain_text(asset_checks[-1], timeout=60_000)
+        text = page.inner_text("body")
+        assert [c for c in asset_checks if c not in text] == []
         page.screenshot(path=shots / "checks.png")
 
         # Materialise the last epoch's export from the asset's page.
@@ -186,13 +201,20 @@ def drive_ui(base: str, shots: Path, epochs: list[str]) -> None:
         chooser = page.locator(".dagster-popover")
         expect(chooser.get_by_text(f"Select all ({len(epochs)})")).to_be_visible()
         chooser.get_by_text(epochs[-1], exact=True).first.click()
-        page.keyboard.press("Escape")
+        dialog.get_by_text("Launch runs to materialize").click()  # closes the chooser
+        expect(chooser).to_be_hidden()
         page.screenshot(path=shots / "launch.png")
         page.get_by_role("button", name="Launch 1 run").click()
-
-        page.goto(f"{base}/runs")
+        expect(dialog).to_be_hidden(timeout=30_000)
+        # The run just launched (the newest), followed on its own page until it succeeds.
+        [run] = query(
+            page,
+            "{ runsOrError(limit: 1) { ... on Runs { results { runId tags { key value } } } } }",
+        )["runsOrError"]["results"]
+        assert {"key": "dagster/partition", "value": epochs[-1]} in run["tags"]
+        page.goto(f"{base}/runs/{run['runId']}")
         expect(page.get_by_text("Success", exact=True).first).to_be_visible(
             timeout=RUN_SECONDS * 1000
         )
-        page.screenshot(path=shots / "runs.png")
+        page.screenshot(path=shots / "run.png")
         browser.close()
