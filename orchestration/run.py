@@ -166,9 +166,11 @@ def run(
             )
             for line in outcome.checks_failed:
                 echo(f"      check failed: {line}")
+        # The day exports read the marts: only those of epochs that built them.
+        built = [o.epoch for o in outcomes if not (o.failed_steps or o.checks_failed)]
         with log_path.open("a") as log:
-            failed_days = export_market_days(defs, instance, url, epochs, QUIET_LOGS, log)
-        where_to_look(settings, epochs, echo)
+            failed_days = export_market_days(defs, instance, url, built, QUIET_LOGS, log)
+        where_to_look(settings, built, echo)
     summary = collect_summary(url, epochs, outcomes)
     failures = [o for o in outcomes if o.failed_steps or o.checks_failed]
     if failed_days:

@@ -23,6 +23,8 @@ def export_market_days(
     log: TextIO,
 ) -> list[str]:
     """Run the daily market job for each complete UTC day the epochs traded; failed days."""
+    if not epochs:
+        return []
     job = defs.resolve_job_def("market_daily_job")
     complete = set(market_days.get_partition_keys())
     failed = []
@@ -40,6 +42,8 @@ def export_market_days(
 
 
 def where_to_look(settings: Settings, epochs: list[int], echo: Callable[[str], None]) -> None:
+    if not epochs:
+        return
     url = export_url(settings)
     echo(f"exports: {shown(url)} (manifests/<partition>/manifest.json lists every file)")
     for epoch in epochs:
