@@ -11,6 +11,7 @@ import sys
 import warnings
 from collections.abc import Sequence
 
+from orchestration.cli_delivery import add_delivery_commands
 from orchestration.settings import ConfigError, Settings, load_settings, redact_text
 
 EPILOG = """\
@@ -224,6 +225,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     wh.add_argument("psql_args", nargs=argparse.REMAINDER, help="extra arguments for psql")
     wh.set_defaults(func=cmd_warehouse)
+    add_delivery_commands(sub)
     return parser
 
 

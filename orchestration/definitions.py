@@ -3,23 +3,33 @@
 import dagster as dg
 from dagster_dlt import DagsterDltResource
 
+from orchestration.alerts import alert_on_run_failure
 from orchestration.assets.dbt import dbt_models, dbt_resource
+from orchestration.assets.exports import EXPORT_ASSETS
 from orchestration.assets.raw_jito import raw_jito_assets
 from orchestration.assets.raw_solana import raw_solana_assets
 from orchestration.assets.raw_solana_blocks import raw_solana_blocks_assets
 from orchestration.checks.raw_quality import raw_quality_checks
-from orchestration.jobs import epoch_job, epoch_load_job, epoch_transform_job
+from orchestration.jobs import epoch_job, epoch_load_job, epoch_transform_job, market_daily_job
 from orchestration.resources import JitoApiResource, SolanaRpcResource, WarehouseResource
+from orchestration.schedules import exports_automation_sensor, market_daily_schedule
 from orchestration.sensors import closed_epochs_sensor
 
 
 def build_definitions() -> dg.Definitions:
     """Every asset, check, job, sensor and resource of mevhouse."""
     return dg.Definitions(
-        assets=[raw_solana_assets(), raw_solana_blocks_assets(), raw_jito_assets(), dbt_models()],
+        assets=[
+            raw_solana_assets(),
+            raw_solana_blocks_assets(),
+            raw_jito_assets(),
+            dbt_models(),
+            *EXPORT_ASSETS,
+        ],
         asset_checks=raw_quality_checks(),
-        jobs=[epoch_job, epoch_load_job, epoch_transform_job],
-        sensors=[closed_epochs_sensor],
+        jobs=[epoch_job, epoch_load_job, epoch_transform_job, market_daily_job],
+        schedules=[market_daily_schedule],
+        sensors=[closed_epochs_sensor, exports_automation_sensor, alert_on_run_failure],
         resources={
             "dlt": DagsterDltResource(),
             "dbt": dbt_resource(),

@@ -1,10 +1,13 @@
-"""Jobs: one partitioned job that loads, checks and transforms an epoch, and its two halves."""
+"""Jobs: one partitioned job that loads, checks, transforms and exports an epoch, its two halves,
+and a daily one that exports the market marts' day."""
 
 import dagster as dg
 
-from orchestration.partitions import epoch_partitions
+from orchestration.assets.exports import DAY_EXPORT
+from orchestration.partitions import epoch_partitions, market_days
 
 RAW = dg.AssetSelection.groups("raw")
+DAY = dg.AssetSelection.assets(DAY_EXPORT)
 # Runs carrying this tag transform, and the run queue starts them one at a time in the order they
 # were submitted (deploy/dagster.yaml): a model's trailing windows read the earlier epochs' marts,
 # so epochs must be transformed in order. Loads carry no such tag and run side by side.
@@ -16,9 +19,10 @@ EXECUTOR = dg.in_process_executor
 
 epoch_job = dg.define_asset_job(
     name="epoch_job",
-    selection=dg.AssetSelection.all(),
+    selection=dg.AssetSelection.all() - DAY,
     partitions_def=epoch_partitions,
-    description="Load one closed epoch into raw, gate it, and build the dbt models for it.",
+    description="Load one closed epoch into raw, gate it, build the dbt models for it, and write "
+    "its exports and report.",
     tags=IN_ORDER_TAG,
     executor_def=EXECUTOR,
 )
@@ -33,9 +37,17 @@ epoch_load_job = dg.define_asset_job(
 
 epoch_transform_job = dg.define_asset_job(
     name="epoch_transform_job",
-    selection=dg.AssetSelection.all() - RAW,
+    selection=dg.AssetSelection.all() - RAW - DAY,
     partitions_def=epoch_partitions,
-    description="Build the dbt models of one loaded epoch; submit epochs in ascending order.",
+    description="Build the dbt models, exports and report of one loaded epoch; submit epochs in "
+    "ascending order.",
     tags=IN_ORDER_TAG,
     executor_def=EXECUTOR,
+)
+
+market_daily_job = dg.define_asset_job(
+    name="market_daily_job",
+    selection=DAY,
+    partitions_def=market_days,
+    description="Export the market marts' rows of one UTC day.",
 )

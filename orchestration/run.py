@@ -14,6 +14,7 @@ from typing import TextIO
 import dagster as dg
 
 from ingestion.solana import RpcConfig, closed_epochs
+from orchestration.exports.daily import export_market_days, where_to_look
 from orchestration.instance import prepare_dagster_home
 from orchestration.partitions import EPOCHS
 from orchestration.settings import Settings, environment, parse_epochs, redact_url
@@ -147,7 +148,8 @@ def run(
         prepare_dagster_home(settings.dagster_home, url)
         instance = dg.DagsterInstance.get()
         instance.add_dynamic_partitions(EPOCHS, [str(e) for e in epochs])
-        job = build_definitions().resolve_job_def("epoch_job")
+        defs = build_definitions()
+        job = defs.resolve_job_def("epoch_job")
         log_path = settings.home / "logs" / f"run-{time.strftime('%Y%m%dT%H%M%S')}.log"
         log_path.parent.mkdir(parents=True, exist_ok=True)
         echo(f"dbt and step logs: {log_path}")
@@ -164,8 +166,15 @@ def run(
             )
             for line in outcome.checks_failed:
                 echo(f"      check failed: {line}")
+        # The day exports read the marts: only those of epochs that built them.
+        built = [o.epoch for o in outcomes if not (o.failed_steps or o.checks_failed)]
+        with log_path.open("a") as log:
+            failed_days = export_market_days(defs, instance, url, built, QUIET_LOGS, log)
+        where_to_look(settings, built, echo)
     summary = collect_summary(url, epochs, outcomes)
     failures = [o for o in outcomes if o.failed_steps or o.checks_failed]
+    if failed_days:
+        summary.failure = f"market exports failed for days {failed_days}; see `mevhouse ui`"
     if failures:
         steps = sorted({s for o in failures for s in o.failed_steps})
         summary.failure = (

@@ -13,6 +13,7 @@ from dagster_dlt.translator import DltResourceTranslatorData
 from ingestion.solana import RpcConfig, make_source
 from orchestration.partitions import epoch_partitions
 from orchestration.resources import SolanaRpcResource, WarehouseResource
+from orchestration.retries import retry_with_backoff
 from orchestration.settings import load_settings
 from orchestration.warehouse import dlt_credentials
 
@@ -72,6 +73,7 @@ def raw_solana_assets() -> dg.AssetsDefinition:
         epoch = int(context.partition_key)
         source = make_source(solana_rpc.config(), epochs=[epoch])
         pipe = raw_pipeline(DATASET, warehouse.url())
-        yield from dlt.run(context=context, dlt_source=source, dlt_pipeline=pipe)
+        with retry_with_backoff(context):
+            yield from dlt.run(context=context, dlt_source=source, dlt_pipeline=pipe)
 
     return load

@@ -21,6 +21,7 @@ from ingestion.solana import RpcConfig
 from orchestration.assets.raw_solana import RawTranslator
 from orchestration.partitions import epoch_partitions
 from orchestration.resources import SolanaRpcResource, WarehouseResource
+from orchestration.retries import retry_with_backoff
 from orchestration.settings import load_settings
 from orchestration.warehouse import dlt_credentials
 
@@ -88,7 +89,7 @@ def raw_solana_blocks_assets() -> dg.AssetsDefinition:
             pipelines_dir=str(settings.home / "dlt"),
             epoch=int(context.partition_key),
         )
-        with _progress_to(context):
+        with _progress_to(context), retry_with_backoff(context):
             for event in dlt.run(context=context, dlt_source=source, dlt_pipeline=pipe):
                 # dagster-dlt counts rows at normalize, which imported files pass uncounted.
                 assert isinstance(event, dg.MaterializeResult) and event.asset_key is not None

@@ -1,6 +1,9 @@
 """A snapshot of the asset graph: changes to keys, checks, jobs or sensors must be deliberate."""
 
+import dagster as dg
+
 from orchestration.definitions import build_definitions
+from orchestration.exports.marts import EPOCH_MARTS, SNAPSHOT_MARTS
 
 RAW = [
     "raw/solana/block_production",
@@ -72,13 +75,14 @@ MODELS = [
     "staging/stg_solana__vote_accounts",
     "staging/tokens",
 ]
+EXPORTS = ["exports/epoch_marts", "exports/epoch_report", "exports/market_days"]
 
 
 def test_definitions_snapshot():
     defs = build_definitions()
     graph = defs.resolve_asset_graph()
     keys = sorted(key.to_user_string() for key in graph.get_all_asset_keys())
-    assert keys == sorted(RAW + MODELS)
+    assert keys == sorted(RAW + MODELS + EXPORTS)
 
     checks = {(c.asset_key.to_user_string(), c.name) for c in graph.asset_check_keys}
     assert {(raw, "great_expectations") for raw in RAW} <= checks
@@ -87,17 +91,42 @@ def test_definitions_snapshot():
     assert "unique_combination_of_columns_fct_validator_epochs_epoch__vote_account" in dbt_checks
     assert "not_null_fct_validator_epochs_vote_account" in dbt_checks
 
-    assert sorted(job.name for job in defs.resolve_all_job_defs()) == [
+    jobs = sorted(job.name for job in defs.resolve_all_job_defs())
+    assert jobs == [
         "__ASSET_JOB",
         "epoch_job",
         "epoch_load_job",
         "epoch_transform_job",
+        "market_daily_job",
     ]
-    assert [s.name for s in defs.sensors or []] == ["closed_epochs_sensor"]
-    assert list(defs.schedules or []) == []
+    assert [s.name for s in defs.sensors or []] == [
+        "closed_epochs_sensor",
+        "exports_automation_sensor",
+        "alert_on_run_failure",
+    ]
+    assert [s.name for s in defs.schedules or []] == ["market_daily_schedule"]
 
     for key in graph.get_all_asset_keys():
-        assert graph.get(key).partitions_def.name == "epochs"  # type: ignore[union-attr]
+        partitions = graph.get(key).partitions_def
+        expected = "market_days" if key.to_user_string() == "exports/market_days" else "epochs"
+        assert getattr(partitions, "name", "market_days") == expected
+
+
+def test_epoch_job_writes_the_exports_and_report_after_the_marts():
+    defs = build_definitions()
+    graph = defs.resolve_asset_graph()
+    epoch_job = defs.resolve_job_def("epoch_job")
+    selected = {key.to_user_string() for key in epoch_job.asset_layer.executable_asset_keys}
+    assert {"exports/epoch_marts", "exports/epoch_report"} <= selected
+    assert "exports/market_days" not in selected
+    exported = {
+        p.to_user_string() for p in graph.get(dg.AssetKey(["exports", "epoch_marts"])).parent_keys
+    }
+    assert {f"marts/{m}" for m in EPOCH_MARTS + SNAPSHOT_MARTS} == exported
+    market = defs.resolve_job_def("market_daily_job")
+    assert {k.to_user_string() for k in market.asset_layer.executable_asset_keys} == {
+        "exports/market_days"
+    }
 
 
 def test_dbt_sources_meet_the_dlt_assets():
