@@ -26,7 +26,7 @@ from solders.rpc.responses import RPCError
 from ingestion.retry import RETRYABLE_HTTP, with_retries
 from ingestion.retry import Retryable as _Retryable
 from ingestion.retry import retry_after as _retry_after
-from orchestration.settings import redact_text, redact_url
+from ingestion.urls import redact_text, redact_url
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

@@ -11,7 +11,8 @@ import sys
 import warnings
 from collections.abc import Sequence
 
-from orchestration.settings import ConfigError, Settings, load_settings, redact_text
+from ingestion.urls import redact_text, without_password
+from orchestration.settings import ConfigError, Settings, load_settings
 
 EPILOG = """\
 environment: MEVHOUSE_WAREHOUSE_URL (default: embedded PostgreSQL under .mevhouse/pg),
@@ -117,8 +118,10 @@ def cmd_warehouse(args: argparse.Namespace, settings: Settings) -> int:
         init_warehouse(warehouse_url(settings))
         print("schemas and roles are in place (deploy/sql/roles.sql)")
     elif action == "psql":
-        url = warehouse_url(settings)
-        os.execv(str(bin_dir() / "psql"), ["psql", url, *args.psql_args])
+        # The password goes through psql's environment: a command line is visible in `ps`.
+        url, password = without_password(warehouse_url(settings))
+        env = {**os.environ, **({"PGPASSWORD": password} if password else {})}
+        os.execve(str(bin_dir() / "psql"), ["psql", url, *args.psql_args], env)
     return 0
 
 

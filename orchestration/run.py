@@ -14,9 +14,10 @@ from typing import TextIO
 import dagster as dg
 
 from ingestion.solana import RpcConfig, closed_epochs
+from ingestion.urls import redact_url
 from orchestration.instance import prepare_dagster_home
 from orchestration.partitions import EPOCHS
-from orchestration.settings import Settings, environment, parse_epochs, redact_url
+from orchestration.settings import Settings, environment, parse_epochs
 from orchestration.summary import Summary, collect_summary
 from orchestration.warehouse import init_warehouse, warehouse_url
 

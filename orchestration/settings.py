@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 from dotenv import load_dotenv
 
@@ -110,45 +109,6 @@ def parse_epochs(spec: str | None, closed: list[int]) -> list[int]:
             f"epochs {not_closed} are not closed yet on this cluster (latest closed: {latest})"
         )
     return sorted(chosen)
-
-
-_SECRET_QUERY = re.compile(r"(?i)((?:api[-_]?key|token|key|secret|password)=)([^&]+)")
-
-
-def redact_url(url: str) -> str:
-    """Hide credentials in a URL: the password, key-like query values and long path tokens."""
-    parts = urlsplit(url)
-    netloc = parts.netloc
-    if "@" in netloc:
-        userinfo, host = netloc.rsplit("@", 1)
-        user = userinfo.split(":", 1)[0]
-        netloc = f"{user}:***@{host}" if ":" in userinfo else f"{user}@{host}"
-    # Providers often put the API key in the path (/v2/<key>): hide long opaque segments.
-    path = "/".join(
-        "***" if len(seg) >= 20 and re.fullmatch(r"[A-Za-z0-9_-]+", seg) else seg
-        for seg in parts.path.split("/")
-    )
-    query = _SECRET_QUERY.sub(r"\1***", parts.query)
-    return urlunsplit((parts.scheme, netloc, path, query, ""))
-
-
-def _secrets(url: str) -> list[str]:
-    parts = urlsplit(url)
-    found = [parts.password or ""]
-    found += [m.group(2) for m in _SECRET_QUERY.finditer(parts.query)]
-    found += re.findall(r"[A-Za-z0-9_-]{20,}", parts.path)
-    return [s for s in found if len(s) >= 4]
-
-
-def redact_text(text: str, *urls: str | None) -> str:
-    """Replace every given URL, and any credential taken from it, in free text."""
-    for url in urls:
-        if not url:
-            continue
-        text = text.replace(url, redact_url(url))
-        for secret in _secrets(url):
-            text = text.replace(secret, "***")
-    return text
 
 
 @contextmanager

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx2
 
 from ingestion.retry import RETRYABLE_HTTP, Retryable, retry_after, with_retries
-from orchestration.settings import redact_text, redact_url
+from ingestion.urls import redact_text, redact_url
 
 
 class JitoApiError(RuntimeError):

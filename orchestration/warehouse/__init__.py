@@ -7,7 +7,8 @@ from urllib.parse import unquote, urlsplit
 
 import psycopg
 
-from orchestration.settings import ConfigError, Settings, redact_url
+from ingestion.urls import redact_url
+from orchestration.settings import ConfigError, Settings
 from orchestration.warehouse.embedded import EmbeddedPostgres
 
 ROLES_SQL = Path(__file__).resolve().parents[2] / "deploy" / "sql" / "roles.sql"

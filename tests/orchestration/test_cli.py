@@ -72,14 +72,16 @@ def test_unreachable_rpc_is_one_clear_line(warehouse_url, tmp_path):
     assert "Traceback" not in result.stderr
 
 
-def test_warehouse_commands_manage_the_embedded_server(tmp_path):
-    env = {"MEVHOUSE_HOME": str(tmp_path), "MEVHOUSE_WAREHOUSE_URL": ""}
+def test_warehouse_commands_manage_the_embedded_server(mevhouse_home):
+    env = {"MEVHOUSE_HOME": str(mevhouse_home), "MEVHOUSE_WAREHOUSE_URL": ""}
     try:
         assert mevhouse("warehouse", "status", env=env).returncode == 3
         started = mevhouse("warehouse", "start", env=env)
         assert started.returncode == 0 and "running on 127.0.0.1:" in started.stdout
         url = mevhouse("warehouse", "url", env=env).stdout.strip()
-        assert url.startswith("postgresql://postgres@127.0.0.1:") and url.endswith("/mevhouse")
+        password = (mevhouse_home / "pg.password").read_text().strip()
+        assert url.startswith(f"postgresql://postgres:{password}@127.0.0.1:")
+        assert url.endswith("/mevhouse")
         assert mevhouse("warehouse", "init", env=env).returncode == 0
         query = mevhouse(
             "warehouse",
@@ -89,6 +91,9 @@ def test_warehouse_commands_manage_the_embedded_server(tmp_path):
             env=env,
         )
         assert query.stdout.strip() == "2"
+        # psql gets the password from its environment: its own command line holds none.
+        argv = mevhouse("warehouse", "psql", "-c", r"\! tr '\0' ' ' < /proc/$PPID/cmdline", env=env)
+        assert "psql" in argv.stdout and password not in argv.stdout
     finally:
         assert "stopped" in mevhouse("warehouse", "stop", env=env).stdout
     assert mevhouse("warehouse", "status", env=env).returncode == 3
