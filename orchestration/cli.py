@@ -12,7 +12,7 @@ import warnings
 from collections.abc import Sequence
 
 from ingestion.urls import redact_text, without_password
-from orchestration.settings import ConfigError, Settings, load_settings
+from orchestration.settings import ConfigError, Settings, load_settings, parse_epoch_spec
 
 EPILOG = """\
 environment: MEVHOUSE_WAREHOUSE_URL (default: embedded PostgreSQL under .mevhouse/pg),
@@ -22,6 +22,7 @@ MEVHOUSE_RPC_MAX_RPS, MEVHOUSE_RPC_CONCURRENCY. A .env file in the working direc
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    parse_epoch_spec(args.epochs or settings.epochs)  # before the slow imports and any server
     from orchestration.run import run
 
     summary = run(settings, epochs_spec=args.epochs, profile=args.profile, seed=args.seed)

@@ -17,7 +17,7 @@ from ingestion.solana import RpcConfig, closed_epochs
 from ingestion.urls import redact_url
 from orchestration.instance import prepare_dagster_home
 from orchestration.partitions import EPOCHS
-from orchestration.settings import Settings, environment, parse_epochs
+from orchestration.settings import Settings, environment, parse_epoch_spec, parse_epochs
 from orchestration.summary import Summary, collect_summary
 from orchestration.warehouse import init_warehouse, warehouse_url
 
@@ -137,13 +137,15 @@ def run(
         def echo(line: str) -> None:
             print(line, file=terminal, flush=True)
 
+    spec = epochs_spec or settings.epochs
+    parse_epoch_spec(spec)  # a bad spec fails here, before any server starts
     url = warehouse_url(settings)
     init_warehouse(url)
     echo(f"warehouse: {redact_url(url)}")
     with rpc_endpoint(settings, profile, seed) as rpc_url:
         echo(f"solana rpc: {redact_url(rpc_url)}" + ("" if settings.rpc_url else " (simnet)"))
-        _, current = closed_epochs(RpcConfig(rpc_url, settings.rpc_max_rps))
-        epochs = parse_epochs(epochs_spec or settings.epochs, list(range(current)))
+        _, current = closed_epochs(RpcConfig(rpc_url, settings.rpc_max_rps, limits=settings.waits))
+        epochs = parse_epochs(spec, list(range(current)))
         echo(f"epochs: {', '.join(map(str, epochs))} (the cluster is in epoch {current})")
         prepare_dagster_home(settings.dagster_home, url)
         instance = dg.DagsterInstance.get()

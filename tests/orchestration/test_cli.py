@@ -97,3 +97,24 @@ def test_warehouse_commands_manage_the_embedded_server(mevhouse_home):
     finally:
         assert "stopped" in mevhouse("warehouse", "stop", env=env).stdout
     assert mevhouse("warehouse", "status", env=env).returncode == 3
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "complaint"),
+    [
+        (["--epochs", "9-2"], {}, "runs backwards"),
+        (["--epochs", "last:0"], {}, "selects nothing"),
+        (["--epochs", "0-99999999"], {}, "too large"),
+        ([], {"MEVHOUSE_RPC_MAX_RPS": "nan"}, "MEVHOUSE_RPC_MAX_RPS='nan' is out of range"),
+        ([], {"SOLANA_RPC_URL": "ftp://x:pw-9z8y7x@h/"}, "SOLANA_RPC_URL="),
+    ],
+)
+def test_bad_inputs_fail_in_one_line_before_any_server_starts(mevhouse_home, args, env, complaint):
+    result = mevhouse(
+        "run", *args, env={"MEVHOUSE_HOME": str(mevhouse_home), "MEVHOUSE_WAREHOUSE_URL": "", **env}
+    )
+    assert result.returncode == 2
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("mevhouse: error: ") and complaint in line
+    assert "pw-9z8y7x" not in result.stderr + result.stdout
+    assert not mevhouse_home.exists()  # no warehouse was initialised, nothing was written
