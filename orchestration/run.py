@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, redirect_stdout
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TextIO
 
 import dagster as dg
@@ -90,6 +91,15 @@ def rpc_endpoint(settings: Settings, profile: str, seed: int) -> Iterator[str]:
             yield url
 
 
+def new_run_log(home: Path) -> Path:
+    """An empty log file for this run, readable by its owner only (dbt logs echo SQL)."""
+    logs = home / "logs"
+    logs.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path = logs / f"run-{time.strftime('%Y%m%dT%H%M%S')}.log"
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600))
+    return path
+
+
 def run_epoch(
     job: dg.JobDefinition, instance: dg.DagsterInstance, epoch: int, log: TextIO
 ) -> EpochOutcome:
@@ -151,8 +161,7 @@ def run(
         instance = dg.DagsterInstance.get()
         instance.add_dynamic_partitions(EPOCHS, [str(e) for e in epochs])
         job = build_definitions().resolve_job_def("epoch_job")
-        log_path = settings.home / "logs" / f"run-{time.strftime('%Y%m%dT%H%M%S')}.log"
-        log_path.parent.mkdir(parents=True, exist_ok=True)
+        log_path = new_run_log(settings.home)
         echo(f"dbt and step logs: {log_path}")
         outcomes = []
         for number, epoch in enumerate(epochs, 1):
