@@ -126,6 +126,29 @@ def cmd_warehouse(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_quarantine(args: argparse.Namespace, settings: Settings) -> int:
+    import psycopg
+
+    from expectations.quarantine import list_held, release
+    from orchestration.warehouse import warehouse_url
+
+    with psycopg.connect(warehouse_url(settings), autocommit=True) as conn:
+        if args.quarantine_command == "release":
+            count = release(conn, args.table, args.run_id)
+            print(f"released {count} row(s) of {args.table}: staging reads them again")
+            return 0
+        held = list_held(conn)
+    if not held:
+        print("nothing is quarantined")
+    for h in held:
+        state = "released" if h.released == h.rows else f"held {h.rows - h.released}"
+        print(
+            f"{h.table}  {h.expectation}({h.column_name or ''})  {h.rows} row(s), {state}  "
+            f"run {h.run_id}  since {h.first_quarantined:%Y-%m-%d %H:%M}"
+        )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="mevhouse",
@@ -214,6 +237,25 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_cluster_options(mev)
     mev.set_defaults(func=cmd_eval_mev)
+
+    quarantine = sub.add_parser(
+        "quarantine",
+        help="rows that failed a check: list them, or release them to staging",
+        description="Rows that failed a raw table's check are copied to the quarantine schema "
+        "and left out of staging in every later run until they are fixed in raw or released.",
+    )
+    quarantine_sub = quarantine.add_subparsers(
+        dest="quarantine_command", required=True, metavar="action"
+    )
+    quarantine_sub.add_parser(
+        "list", help="what is held, per table, expectation and run, and since when"
+    ).set_defaults(func=cmd_quarantine)
+    release = quarantine_sub.add_parser(
+        "release", help="let a table's held rows through to staging from the next run on"
+    )
+    release.add_argument("table", help="e.g. raw_solana.blocks")
+    release.add_argument("--run-id", help="release only the rows this run quarantined")
+    release.set_defaults(func=cmd_quarantine)
 
     wh = sub.add_parser(
         "warehouse",
