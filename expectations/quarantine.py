@@ -40,9 +40,11 @@ def ensure_table(conn: psycopg.Connection[Any], spec: SuiteSpec) -> None:
     # Checks of several partitions can run at once; IF NOT EXISTS alone still races in the
     # catalog, so creation is serialised on an advisory lock held until the commit.
     conn.execute("select pg_advisory_xact_lock(hashtext('mevhouse.quarantine.ddl'))")
-    conn.execute(
-        sql.SQL("create schema if not exists {}").format(sql.Identifier(QUARANTINE_SCHEMA))
-    )
+    # Warehouse init creates the schema; CREATE SCHEMA IF NOT EXISTS would still need the
+    # right to create schemas in the database, which the loader does not have.
+    missing = conn.execute("select to_regnamespace(%s) is null", (QUARANTINE_SCHEMA,)).fetchone()
+    if missing and missing[0]:
+        conn.execute(sql.SQL("create schema {}").format(sql.Identifier(QUARANTINE_SCHEMA)))
     conn.execute(
         sql.SQL(
             "create table if not exists {} ("

@@ -33,10 +33,9 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_ui(args: argparse.Namespace, settings: Settings) -> int:
     from orchestration.instance import prepare_dagster_home
     from orchestration.run import rpc_endpoint
-    from orchestration.warehouse import init_warehouse, warehouse_url
+    from orchestration.warehouse import prepare_warehouse
 
-    url = warehouse_url(settings)
-    init_warehouse(url)
+    url = prepare_warehouse(settings)
     prepare_dagster_home(settings.dagster_home, url)
     with rpc_endpoint(settings, args.profile, args.seed):
         dagster = os.path.join(os.path.dirname(sys.executable), "dagster")
@@ -92,7 +91,7 @@ def cmd_eval_mev(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_warehouse(args: argparse.Namespace, settings: Settings) -> int:
-    from orchestration.warehouse import embedded, init_warehouse, libpq_env, warehouse_url
+    from orchestration.warehouse import embedded, libpq_env, prepare_warehouse, warehouse_url
     from orchestration.warehouse.embedded import bin_dir
 
     action = args.action
@@ -116,7 +115,7 @@ def cmd_warehouse(args: argparse.Namespace, settings: Settings) -> int:
         for name, value in libpq_env(warehouse_url(settings)).items():
             print(f"export {name}={shlex.quote(value)}")
     elif action == "init":
-        init_warehouse(warehouse_url(settings))
+        prepare_warehouse(settings)
         print("schemas and roles are in place (deploy/sql/roles.sql)")
     elif action == "psql":
         # The password goes through psql's environment: a command line is visible in `ps`.

@@ -13,8 +13,9 @@ from orchestration.warehouse import warehouse_url
 class WarehouseResource(dg.ConfigurableResource):
     """The warehouse URL: MEVHOUSE_WAREHOUSE_URL, or the embedded PostgreSQL."""
 
-    def url(self) -> str:
-        return warehouse_url(load_settings())
+    def url(self, role: str | None = None) -> str:
+        """The URL the stage connects with: as its own `role` (warehouse.LOADER, ...)."""
+        return warehouse_url(load_settings(), role)
 
 
 class SolanaRpcResource(dg.ConfigurableResource):

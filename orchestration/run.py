@@ -20,7 +20,7 @@ from orchestration.instance import prepare_dagster_home
 from orchestration.partitions import EPOCHS
 from orchestration.settings import Settings, environment, parse_epoch_spec, parse_epochs
 from orchestration.summary import Summary, collect_summary
-from orchestration.warehouse import init_warehouse, warehouse_url
+from orchestration.warehouse import prepare_warehouse
 
 QUIET_LOGS = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 # Long loads report slots done, rate and time left on this logger; run() shows it on the terminal.
@@ -149,8 +149,7 @@ def run(
 
     spec = epochs_spec or settings.epochs
     parse_epoch_spec(spec)  # a bad spec fails here, before any server starts
-    url = warehouse_url(settings)
-    init_warehouse(url)
+    url = prepare_warehouse(settings)
     echo(f"warehouse: {redact_url(url)}")
     with rpc_endpoint(settings, profile, seed) as rpc_url:
         echo(f"solana rpc: {redact_url(rpc_url)}" + ("" if settings.rpc_url else " (simnet)"))

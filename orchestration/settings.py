@@ -7,7 +7,7 @@ import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -39,6 +39,8 @@ class Settings:
     epochs: str | None
     tx_sample: float | None
     waits: WaitLimits = DEFAULT_WAITS
+    # A stage's own URL on a warehouse given by URL, by variable (MEVHOUSE_LOADER_URL, ...).
+    role_urls: dict[str, str] = field(default_factory=dict)
 
     @property
     def pg_dir(self) -> Path:
@@ -109,6 +111,11 @@ def load_settings() -> Settings:
         rpc_concurrency=int(_number("MEVHOUSE_RPC_CONCURRENCY", 4, 1_024, int)),
         epochs=_epochs_env(),
         tx_sample=_share("MEVHOUSE_TX_SAMPLE"),
+        role_urls={
+            name: url
+            for name in ("MEVHOUSE_LOADER_URL", "MEVHOUSE_TRANSFORMER_URL")
+            if (url := _url(name, ("postgresql", "postgres")))
+        },
         waits=WaitLimits(
             max_wait=_number("MEVHOUSE_RETRY_AFTER_MAX", WaitLimits.max_wait, 3_600),
             deadline=_number("MEVHOUSE_REQUEST_DEADLINE", WaitLimits.deadline, 86_400),

@@ -11,6 +11,7 @@ from ingestion.jito import JitoConfig, make_source
 from orchestration.assets.raw_solana import RawTranslator, raw_pipeline
 from orchestration.partitions import epoch_partitions
 from orchestration.resources import JitoApiResource, WarehouseResource
+from orchestration.warehouse import LOADER
 
 DATASET = "raw_jito"
 
@@ -36,7 +37,7 @@ def raw_jito_assets() -> dg.AssetsDefinition:
     ) -> Iterator[Any]:
         """Load kobe's validators and network MEV rewards of one closed epoch."""
         source = make_source(jito_api.config(), epochs=[int(context.partition_key)])
-        pipe = raw_pipeline(DATASET, warehouse.url())
+        pipe = raw_pipeline(DATASET, warehouse.url(LOADER))
         yield from dlt.run(context=context, dlt_source=source, dlt_pipeline=pipe)
 
     return load

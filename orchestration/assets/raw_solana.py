@@ -14,7 +14,7 @@ from ingestion.solana import RpcConfig, make_source
 from orchestration.partitions import epoch_partitions
 from orchestration.resources import SolanaRpcResource, WarehouseResource
 from orchestration.settings import load_settings
-from orchestration.warehouse import dlt_credentials
+from orchestration.warehouse import LOADER, dlt_credentials
 
 DATASET = "raw_solana"
 
@@ -71,7 +71,7 @@ def raw_solana_assets() -> dg.AssetsDefinition:
         """Load the epoch-level tables of one closed epoch, and snapshots of the cluster."""
         epoch = int(context.partition_key)
         source = make_source(solana_rpc.config(), epochs=[epoch])
-        pipe = raw_pipeline(DATASET, warehouse.url())
+        pipe = raw_pipeline(DATASET, warehouse.url(LOADER))
         yield from dlt.run(context=context, dlt_source=source, dlt_pipeline=pipe)
 
     return load

@@ -22,7 +22,7 @@ from orchestration.assets.raw_solana import RawTranslator
 from orchestration.partitions import epoch_partitions
 from orchestration.resources import SolanaRpcResource, WarehouseResource
 from orchestration.settings import load_settings
-from orchestration.warehouse import dlt_credentials
+from orchestration.warehouse import LOADER, dlt_credentials
 
 # MEVHOUSE_TX_SAMPLE unset against a real provider: 1% of leader windows, about 4,300 full blocks
 # a mainnet epoch. `mevhouse run` on simnet sets 1.0 (orchestration/run.py).
@@ -84,7 +84,7 @@ def raw_solana_blocks_assets() -> dg.AssetsDefinition:
             config=BlocksConfig(sample_rate=sample),
         )
         pipe = blocks_pipeline(
-            dlt_credentials(warehouse.url()), pipelines_dir=str(settings.home / "dlt")
+            dlt_credentials(warehouse.url(LOADER)), pipelines_dir=str(settings.home / "dlt")
         )
         with _progress_to(context):
             for event in dlt.run(context=context, dlt_source=source, dlt_pipeline=pipe):

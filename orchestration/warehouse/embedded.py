@@ -72,7 +72,6 @@ class EmbeddedPostgres:
     def __init__(self, data_dir: Path) -> None:
         self.data_dir = data_dir.resolve()
         self.lock_path = self.data_dir.parent / "pg.lock"
-        self.password_path = self.data_dir.parent / "pg.password"
         self.log_path = self.data_dir / "server.log"
 
     # -- process helpers -------------------------------------------------------------------
@@ -159,14 +158,19 @@ class EmbeddedPostgres:
                     "traverse, or run mevhouse as a non-root user"
                 )
 
-    def password(self) -> str:
-        """The superuser's password, generated into an owner-only file on first use."""
-        if not self.password_path.exists():
+    def password_file(self, role: str = SUPERUSER) -> Path:
+        name = "pg.password" if role == SUPERUSER else f"pg.{role}.password"
+        return self.data_dir.parent / name
+
+    def password(self, role: str = SUPERUSER) -> str:
+        """A role's password, generated into an owner-only file on first use."""
+        path = self.password_file(role)
+        if not path.exists():
             self._make_home()
-            fd = os.open(self.password_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with open(fd, "w") as handle:
                 handle.write(secrets.token_urlsafe(32) + "\n")
-        return self.password_path.read_text().strip()
+        return path.read_text().strip()
 
     # -- lifecycle -------------------------------------------------------------------------
     @property
@@ -295,14 +299,14 @@ class EmbeddedPostgres:
             self._pg("pg_ctl", "stop", "-w", "-m", "fast", "-D", str(self.data_dir))
             return True
 
-    def url(self, database: str = DATABASE) -> str:
+    def url(self, database: str = DATABASE, role: str = SUPERUSER) -> str:
         port = self.configured_port()
         if port is None:
             raise EmbeddedError(
                 "the embedded warehouse is not initialised: run `mevhouse warehouse start`"
             )
-        password = quote(self.password(), safe="")
-        return f"postgresql://{SUPERUSER}:{password}@127.0.0.1:{port}/{database}"
+        password = quote(self.password(role), safe="")
+        return f"postgresql://{role}:{password}@127.0.0.1:{port}/{database}"
 
     def _ensure_database(self) -> None:
         import psycopg

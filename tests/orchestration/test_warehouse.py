@@ -101,7 +101,7 @@ def _as_role(url: str, role: str, password: str) -> str:
     return url.replace(parts.netloc, f"{role}:{password}@{parts.hostname}:{parts.port}", 1)
 
 
-def test_init_is_idempotent_and_bi_reads_only_marts(warehouse_url):
+def test_init_is_idempotent_and_hands_earlier_tables_to_the_roles(warehouse_url):
     init_warehouse(warehouse_url)
     init_warehouse(warehouse_url)
     with psycopg.connect(warehouse_url, autocommit=True) as conn:
@@ -116,13 +116,19 @@ def test_init_is_idempotent_and_bi_reads_only_marts(warehouse_url):
         } <= schemas
         conn.execute("create table marts.m (x int); insert into marts.m values (1)")
         conn.execute("create table raw_solana.r (x int); insert into raw_solana.r values (1)")
-        conn.execute("alter role mevhouse_bi password 'bi-test-pw'")
+    # Tables the administrator made pass to the stage that owns their schema.
+    init_warehouse(warehouse_url, {"mevhouse_bi": "bi-test-pw"})
+    with psycopg.connect(warehouse_url) as conn:
+        owners = conn.execute(
+            "select tablename, tableowner from pg_tables where tablename in ('m', 'r') order by 1"
+        ).fetchall()
+    assert owners == [("m", "mevhouse_transformer"), ("r", "mevhouse_loader")]
     bi = _as_role(warehouse_url, "mevhouse_bi", "bi-test-pw")
     with psycopg.connect(bi, autocommit=True) as conn:
         assert conn.execute("select x from marts.m").fetchone() == (1,)
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             conn.execute("select x from raw_solana.r")
-        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+        with pytest.raises(psycopg.errors.ReadOnlySqlTransaction):
             conn.execute("create table marts.evil (x int)")
 
 
