@@ -8,6 +8,7 @@ import shlex
 import signal
 import subprocess
 import sys
+import threading
 import warnings
 from collections.abc import Sequence
 
@@ -276,11 +277,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Partitioned asset checks are a Dagster preview feature that we rely on knowingly.
     warnings.filterwarnings("ignore", message="Specifying a partitions_def on an AssetCheckSpec")
     args = build_parser().parse_args(argv)
+    _stop_on_sigterm()
     try:
         settings = load_settings()
         return int(args.func(args, settings))
     except KeyboardInterrupt:
-        return 130
+        return _stopped()
     except Exception as err:  # one clear line, never a traceback or a secret
         if os.environ.get("MEVHOUSE_DEBUG"):
             raise
@@ -289,13 +291,34 @@ def main(argv: Sequence[str] | None = None) -> int:
         urls = (os.environ.get("MEVHOUSE_WAREHOUSE_URL"), os.environ.get("SOLANA_RPC_URL"))
         print(f"mevhouse: error: {redact_text(message, *urls)}", file=sys.stderr)
         return 2
+    except BaseException as err:
+        # An interrupt inside a Dagster step comes back as Dagster's own BaseException.
+        if type(err).__name__ != "DagsterExecutionInterruptedError":
+            raise
+        return _stopped()
+
+
+def _stopped() -> int:
+    print("mevhouse: stopped; run the same command again to resume", file=sys.stderr)
+    return 130
+
+
+def _stop_on_sigterm() -> None:
+    """SIGTERM stops like Ctrl-C: simnet, locks and connections are closed on the way out."""
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, interrupt)
 
 
 def _known_errors() -> tuple[type[Exception], ...]:
     from ingestion.rpc import RpcError
+    from orchestration.run import RunFailed
     from orchestration.warehouse.embedded import EmbeddedError
 
-    return (RpcError, EmbeddedError, ValueError)
+    return (RpcError, EmbeddedError, RunFailed, ValueError)
 
 
 if __name__ == "__main__":

@@ -7,12 +7,13 @@ import os
 import sys
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, redirect_stdout
+from contextlib import ExitStack, contextmanager, redirect_stdout
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
 import dagster as dg
+import psycopg
 
 from ingestion.solana import RpcConfig, closed_epochs
 from ingestion.urls import redact_url
@@ -91,6 +92,28 @@ def rpc_endpoint(settings: Settings, profile: str, seed: int) -> Iterator[str]:
             yield url
 
 
+@contextmanager
+def epochs_claimed(url: str, epochs: list[int]) -> Iterator[None]:
+    """Hold a lock per epoch in the warehouse while it runs: a second run of one refuses.
+
+    Session locks: a run that dies, even by SIGKILL, drops its connection and with it the locks.
+    """
+    with psycopg.connect(url, autocommit=True) as conn:
+        busy = [
+            epoch
+            for epoch in epochs
+            if not conn.execute(
+                "select pg_try_advisory_lock(hashtext('mevhouse.epoch'), %s)", (epoch,)
+            ).fetchone()[0]  # type: ignore[index]
+        ]
+        if busy:
+            raise RunFailed(
+                f"epochs {busy} are being run by another `mevhouse run` on this warehouse; "
+                "wait for it to finish, or leave those epochs out with --epochs"
+            )
+        yield
+
+
 def new_run_log(home: Path) -> Path:
     """An empty log file for this run, readable by its owner only (dbt logs echo SQL)."""
     logs = home / "logs"
@@ -151,11 +174,12 @@ def run(
     parse_epoch_spec(spec)  # a bad spec fails here, before any server starts
     url = prepare_warehouse(settings)
     echo(f"warehouse: {redact_url(url)}")
-    with rpc_endpoint(settings, profile, seed) as rpc_url:
+    with rpc_endpoint(settings, profile, seed) as rpc_url, ExitStack() as held:
         echo(f"solana rpc: {redact_url(rpc_url)}" + ("" if settings.rpc_url else " (simnet)"))
         _, current = closed_epochs(RpcConfig(rpc_url, settings.rpc_max_rps, limits=settings.waits))
         epochs = parse_epochs(spec, list(range(current)))
         echo(f"epochs: {', '.join(map(str, epochs))} (the cluster is in epoch {current})")
+        held.enter_context(epochs_claimed(url, epochs))
         prepare_dagster_home(settings.dagster_home, url)
         instance = dg.DagsterInstance.get()
         instance.add_dynamic_partitions(EPOCHS, [str(e) for e in epochs])
