@@ -8,7 +8,6 @@ import shlex
 import signal
 import subprocess
 import sys
-import threading
 import warnings
 from collections.abc import Sequence
 
@@ -277,7 +276,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Partitioned asset checks are a Dagster preview feature that we rely on knowingly.
     warnings.filterwarnings("ignore", message="Specifying a partitions_def on an AssetCheckSpec")
     args = build_parser().parse_args(argv)
-    _stop_on_sigterm()
     try:
         settings = load_settings()
         return int(args.func(args, settings))
@@ -301,16 +299,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _stopped() -> int:
     print("mevhouse: stopped; run the same command again to resume", file=sys.stderr)
     return 130
-
-
-def _stop_on_sigterm() -> None:
-    """SIGTERM stops like Ctrl-C: simnet, locks and connections are closed on the way out."""
-
-    def interrupt(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
-
-    if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, interrupt)
 
 
 def _known_errors() -> tuple[type[Exception], ...]:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager, redirect_stdout
@@ -114,6 +116,29 @@ def epochs_claimed(url: str, epochs: list[int]) -> Iterator[None]:
         yield
 
 
+@contextmanager
+def stop_on_sigterm() -> Iterator[threading.Event]:
+    """SIGTERM stops the run like Ctrl-C, and for good.
+
+    Dagster turns an interrupt inside a step into a failed step and carries on, so the event
+    tells the epoch loop to stop there; simnet, the epoch locks and connections then close.
+    """
+    stop = threading.Event()
+    if threading.current_thread() is not threading.main_thread():
+        yield stop
+        return
+
+    def interrupt(signum: int, frame: object) -> None:
+        stop.set()
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield stop
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def new_run_log(home: Path) -> Path:
     """An empty log file for this run, readable by its owner only (dbt logs echo SQL)."""
     logs = home / "logs"
@@ -175,6 +200,7 @@ def run(
     url = prepare_warehouse(settings)
     echo(f"warehouse: {redact_url(url)}")
     with rpc_endpoint(settings, profile, seed) as rpc_url, ExitStack() as held:
+        stop = held.enter_context(stop_on_sigterm())
         echo(f"solana rpc: {redact_url(rpc_url)}" + ("" if settings.rpc_url else " (simnet)"))
         _, current = closed_epochs(RpcConfig(rpc_url, settings.rpc_max_rps, limits=settings.waits))
         epochs = parse_epochs(spec, list(range(current)))
@@ -191,6 +217,8 @@ def run(
             echo(f"[{number}/{len(epochs)}] epoch {epoch}: load → check → transform ...")
             with log_path.open("a") as log, progress_to(echo):
                 outcome = run_epoch(job, instance, epoch, log)
+            if stop.is_set():
+                raise KeyboardInterrupt
             outcomes.append(outcome)
             status = "ok" if not (outcome.failed_steps or outcome.checks_failed) else "FAILED"
             echo(
