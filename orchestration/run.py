@@ -116,27 +116,50 @@ def epochs_claimed(url: str, epochs: list[int]) -> Iterator[None]:
         yield
 
 
-@contextmanager
-def stop_on_sigterm() -> Iterator[threading.Event]:
-    """SIGTERM stops the run like Ctrl-C, and for good.
+class Stop:
+    """Why the run must stop, set from a signal handler; checked between epochs."""
 
-    Dagster turns an interrupt inside a step into a failed step and carries on, so the event
-    tells the epoch loop to stop there; simnet, the epoch locks and connections then close.
+    def __init__(self, deadline: float) -> None:
+        self.deadline = deadline
+        self.reason: int | None = None
+
+    def error(self) -> BaseException:
+        if self.reason == signal.SIGALRM:
+            return RunFailed(
+                f"the run passed its {self.deadline:.0f}s deadline (MEVHOUSE_RUN_DEADLINE); "
+                "epochs that finished are kept: run the same command again to go on"
+            )
+        return KeyboardInterrupt()
+
+    def check(self) -> None:
+        if self.reason is not None:
+            raise self.error()
+
+
+@contextmanager
+def stop_signals(deadline: float) -> Iterator[Stop]:
+    """SIGTERM stops the run like Ctrl-C, and so does its deadline (SIGALRM), for good.
+
+    Dagster turns an exception inside a step into a failed step and carries on, so the epoch
+    loop checks `stop` after each epoch; simnet, the epoch locks and connections then close.
     """
-    stop = threading.Event()
+    stop = Stop(deadline)
     if threading.current_thread() is not threading.main_thread():
         yield stop
         return
 
     def interrupt(signum: int, frame: object) -> None:
-        stop.set()
-        raise KeyboardInterrupt
+        stop.reason = signum
+        raise stop.error()
 
-    previous = signal.signal(signal.SIGTERM, interrupt)
+    previous = {sig: signal.signal(sig, interrupt) for sig in (signal.SIGTERM, signal.SIGALRM)}
+    signal.setitimer(signal.ITIMER_REAL, deadline)
     try:
         yield stop
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def new_run_log(home: Path) -> Path:
@@ -200,7 +223,7 @@ def run(
     url = prepare_warehouse(settings)
     echo(f"warehouse: {redact_url(url)}")
     with rpc_endpoint(settings, profile, seed) as rpc_url, ExitStack() as held:
-        stop = held.enter_context(stop_on_sigterm())
+        stop = held.enter_context(stop_signals(settings.run_deadline))
         echo(f"solana rpc: {redact_url(rpc_url)}" + ("" if settings.rpc_url else " (simnet)"))
         _, current = closed_epochs(RpcConfig(rpc_url, settings.rpc_max_rps, limits=settings.waits))
         epochs = parse_epochs(spec, list(range(current)))
@@ -217,8 +240,7 @@ def run(
             echo(f"[{number}/{len(epochs)}] epoch {epoch}: load → check → transform ...")
             with log_path.open("a") as log, progress_to(echo):
                 outcome = run_epoch(job, instance, epoch, log)
-            if stop.is_set():
-                raise KeyboardInterrupt
+            stop.check()
             outcomes.append(outcome)
             status = "ok" if not (outcome.failed_steps or outcome.checks_failed) else "FAILED"
             echo(

@@ -39,6 +39,7 @@ class Settings:
     epochs: str | None
     tx_sample: float | None
     waits: WaitLimits = DEFAULT_WAITS
+    run_deadline: float = 86_400.0
     # A stage's own URL on a warehouse given by URL, by variable (MEVHOUSE_LOADER_URL, ...).
     role_urls: dict[str, str] = field(default_factory=dict)
 
@@ -116,6 +117,7 @@ def load_settings() -> Settings:
             for name in ("MEVHOUSE_LOADER_URL", "MEVHOUSE_TRANSFORMER_URL")
             if (url := _url(name, ("postgresql", "postgres")))
         },
+        run_deadline=_number("MEVHOUSE_RUN_DEADLINE", 86_400.0, 7 * 86_400),
         waits=WaitLimits(
             max_wait=_number("MEVHOUSE_RETRY_AFTER_MAX", WaitLimits.max_wait, 3_600),
             deadline=_number("MEVHOUSE_REQUEST_DEADLINE", WaitLimits.deadline, 86_400),

@@ -63,6 +63,7 @@ def test_a_bad_epoch_spec_in_the_environment_fails_on_load(monkeypatch):
         ("MEVHOUSE_RPC_CONCURRENCY", "100000"),
         ("MEVHOUSE_RETRY_AFTER_MAX", "inf"),
         ("MEVHOUSE_REQUEST_DEADLINE", "nan"),
+        ("MEVHOUSE_RUN_DEADLINE", "-5"),
     ],
 )
 def test_numbers_must_be_finite_and_in_range(monkeypatch, name, raw):
