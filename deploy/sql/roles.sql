@@ -18,6 +18,16 @@ begin
 end
 $$;
 
+-- An administrator who is not a superuser (a managed PostgreSQL) joins the stage roles: it can
+-- then hand them their schemas below and still evolve everything when a stage uses its URL.
+do $$
+begin
+    if not (select rolsuper from pg_roles where rolname = current_user) then
+        execute format('grant mevhouse_loader, mevhouse_transformer to %I', current_user);
+    end if;
+end
+$$;
+
 -- The loader owns raw (dlt creates and evolves its tables and state there, and its merge
 -- staging datasets) and quarantine; the transformer owns what dbt builds.
 create schema if not exists raw_solana authorization mevhouse_loader;
