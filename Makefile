@@ -4,16 +4,31 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Every dependency (dev extra included) pinned with hashes; `make lock` regenerates it.
+LOCK := requirements.lock
 
-.PHONY: install run test lint ui bench clean
+.PHONY: install lock audit run test lint ui bench clean
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
+
+# After changing dependencies in pyproject.toml: resolve them all (uv.lock, every platform and
+# Python 3.11+), then write the pinned, hashed list pip installs.
+lock:
+	test -x $(BIN)/uv || { $(PYTHON) -m venv $(VENV) && $(BIN)/python -m pip install --quiet uv==0.13.8; }
+	$(BIN)/uv lock --quiet
+	$(BIN)/uv export --frozen --all-extras --no-emit-project --quiet -o $(LOCK)
+
+# Known vulnerabilities in the locked set, from the OSV database (needs network access to
+# api.osv.dev, or AUDIT_ARGS="--service-url <a mirror>").
+audit: $(STAMP)
+	$(BIN)/uv audit --preview --frozen $(AUDIT_ARGS)
 
 run: $(STAMP)
 	$(BIN)/mevhouse run

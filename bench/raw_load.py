@@ -123,6 +123,8 @@ def warehouse() -> Iterator[str]:
         yield url
         return
     with tempfile.TemporaryDirectory(prefix="mevhouse-bench-") as tmp:
+        # Under root the server runs as its own user, which must pass through this 0700 dir.
+        os.chmod(tmp, 0o711)
         server = EmbeddedPostgres(Path(tmp) / "pg")
         server.start()
         try:

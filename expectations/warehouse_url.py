@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy.engine import URL, make_url
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-_MASK = "***"
+from ingestion.urls import redact_text, redact_url
 
 
 @dataclass(frozen=True)
@@ -15,13 +15,10 @@ class WarehouseUrl:
     libpq: str
     sqlalchemy: str
     redacted: str
-    secrets: tuple[str, ...]
 
     def scrub(self, text: str) -> str:
-        """Replace every secret in `text` with a mask."""
-        for secret in self.secrets:
-            text = text.replace(secret, _MASK)
-        return text
+        """Mask the URL's credentials (and any URL) in `text`."""
+        return redact_text(text, self.libpq)
 
 
 def parse_warehouse_url(url: str) -> WarehouseUrl:
@@ -34,19 +31,13 @@ def parse_warehouse_url(url: str) -> WarehouseUrl:
         raise ValueError(
             f"the warehouse URL must be a PostgreSQL URL, not {parsed.get_backend_name()}://"
         )
-    secrets = [parsed.password] if parsed.password else []
-    query_password = parsed.query.get("password")
-    redacted: URL = parsed
-    if query_password:
-        secrets.extend([query_password] if isinstance(query_password, str) else query_password)
-        redacted = parsed.update_query_dict({"password": _MASK})
+    libpq = parsed.set(drivername="postgresql").render_as_string(hide_password=False)
     return WarehouseUrl(
-        libpq=parsed.set(drivername="postgresql").render_as_string(hide_password=False),
+        libpq=libpq,
         sqlalchemy=parsed.set(
             drivername="postgresql+psycopg",
             # GX insists on a host; a socket URL's `?host=/dir` still wins over this one.
             host=parsed.host or "localhost",
         ).render_as_string(hide_password=False),
-        redacted=redacted.set(drivername="postgresql").render_as_string(hide_password=True),
-        secrets=tuple(sorted((str(s) for s in secrets if s), key=len, reverse=True)),
+        redacted=redact_url(libpq),
     )

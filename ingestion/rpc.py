@@ -23,10 +23,10 @@ from solana.rpc.async_http_provider import AsyncHTTPProvider
 from solders.errors import SerdeJSONError
 from solders.rpc.responses import RPCError
 
-from ingestion.retry import RETRYABLE_HTTP, with_retries
+from ingestion.retry import DEFAULT_WAITS, RETRYABLE_HTTP, WaitLimits, with_retries
 from ingestion.retry import Retryable as _Retryable
 from ingestion.retry import retry_after as _retry_after
-from orchestration.settings import redact_text, redact_url
+from ingestion.urls import redact_text, redact_url
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -107,11 +107,13 @@ class SolanaRpc:
         timeout: float = 30.0,
         max_retries: int = 6,
         backoff: float = 0.5,
+        limits: WaitLimits = DEFAULT_WAITS,
     ) -> None:
         self.url = url
         self.safe_url = redact_url(url)
         self.max_retries = max_retries
         self.backoff = backoff
+        self.limits = limits
         self._gate = asyncio.Semaphore(concurrency)
         self._limiter = RateLimiter(max_rps)
         self._provider = AsyncHTTPProvider(
@@ -186,6 +188,7 @@ class SolanaRpc:
             max_retries=self.max_retries,
             backoff=self.backoff,
             error=RpcError,
+            limits=self.limits,
         )
 
     async def _post(self, body: Any, what: str) -> str:

@@ -9,7 +9,7 @@ from typing import Any
 
 import dagster as dg
 
-from orchestration.settings import redact_text
+from ingestion.urls import redact_text
 
 WEBHOOK_VARIABLE = "MEVHOUSE_ALERT_WEBHOOK"
 # URLs whose credentials must not leave in an alert (the webhook's own URL is never sent).

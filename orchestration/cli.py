@@ -11,8 +11,9 @@ import sys
 import warnings
 from collections.abc import Sequence
 
+from ingestion.urls import redact_text, without_password
 from orchestration.cli_delivery import add_delivery_commands
-from orchestration.settings import ConfigError, Settings, load_settings, redact_text
+from orchestration.settings import ConfigError, Settings, load_settings, parse_epoch_spec
 
 EPILOG = """\
 environment: MEVHOUSE_WAREHOUSE_URL (default: embedded PostgreSQL under .mevhouse/pg),
@@ -22,6 +23,7 @@ MEVHOUSE_RPC_MAX_RPS, MEVHOUSE_RPC_CONCURRENCY. A .env file in the working direc
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    parse_epoch_spec(args.epochs or settings.epochs)  # before the slow imports and any server
     from orchestration.run import run
 
     summary = run(settings, epochs_spec=args.epochs, profile=args.profile, seed=args.seed)
@@ -32,10 +34,9 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_ui(args: argparse.Namespace, settings: Settings) -> int:
     from orchestration.instance import prepare_dagster_home
     from orchestration.run import rpc_endpoint
-    from orchestration.warehouse import init_warehouse, warehouse_url
+    from orchestration.warehouse import prepare_warehouse
 
-    url = warehouse_url(settings)
-    init_warehouse(url)
+    url = prepare_warehouse(settings)
     prepare_dagster_home(settings.dagster_home, url)
     with rpc_endpoint(settings, args.profile, args.seed):
         dagster = os.path.join(os.path.dirname(sys.executable), "dagster")
@@ -91,7 +92,7 @@ def cmd_eval_mev(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_warehouse(args: argparse.Namespace, settings: Settings) -> int:
-    from orchestration.warehouse import embedded, init_warehouse, libpq_env, warehouse_url
+    from orchestration.warehouse import embedded, libpq_env, prepare_warehouse, warehouse_url
     from orchestration.warehouse.embedded import bin_dir
 
     action = args.action
@@ -115,11 +116,36 @@ def cmd_warehouse(args: argparse.Namespace, settings: Settings) -> int:
         for name, value in libpq_env(warehouse_url(settings)).items():
             print(f"export {name}={shlex.quote(value)}")
     elif action == "init":
-        init_warehouse(warehouse_url(settings))
+        prepare_warehouse(settings)
         print("schemas and roles are in place (deploy/sql/roles.sql)")
     elif action == "psql":
-        url = warehouse_url(settings)
-        os.execv(str(bin_dir() / "psql"), ["psql", url, *args.psql_args])
+        # The password goes through psql's environment: a command line is visible in `ps`.
+        url, password = without_password(warehouse_url(settings))
+        env = {**os.environ, **({"PGPASSWORD": password} if password else {})}
+        os.execve(str(bin_dir() / "psql"), ["psql", url, *args.psql_args], env)
+    return 0
+
+
+def cmd_quarantine(args: argparse.Namespace, settings: Settings) -> int:
+    import psycopg
+
+    from expectations.quarantine import list_held, release
+    from orchestration.warehouse import warehouse_url
+
+    with psycopg.connect(warehouse_url(settings), autocommit=True) as conn:
+        if args.quarantine_command == "release":
+            count = release(conn, args.table, args.run_id)
+            print(f"released {count} row(s) of {args.table}: staging reads them again")
+            return 0
+        held = list_held(conn)
+    if not held:
+        print("nothing is quarantined")
+    for h in held:
+        state = "released" if h.released == h.rows else f"held {h.rows - h.released}"
+        print(
+            f"{h.table}  {h.expectation}({h.column_name or ''})  {h.rows} row(s), {state}  "
+            f"run {h.run_id}  since {h.first_quarantined:%Y-%m-%d %H:%M}"
+        )
     return 0
 
 
@@ -212,6 +238,25 @@ def build_parser() -> argparse.ArgumentParser:
     add_cluster_options(mev)
     mev.set_defaults(func=cmd_eval_mev)
 
+    quarantine = sub.add_parser(
+        "quarantine",
+        help="rows that failed a check: list them, or release them to staging",
+        description="Rows that failed a raw table's check are copied to the quarantine schema "
+        "and left out of staging in every later run until they are fixed in raw or released.",
+    )
+    quarantine_sub = quarantine.add_subparsers(
+        dest="quarantine_command", required=True, metavar="action"
+    )
+    quarantine_sub.add_parser(
+        "list", help="what is held, per table, expectation and run, and since when"
+    ).set_defaults(func=cmd_quarantine)
+    release = quarantine_sub.add_parser(
+        "release", help="let a table's held rows through to staging from the next run on"
+    )
+    release.add_argument("table", help="e.g. raw_solana.blocks")
+    release.add_argument("--run-id", help="release only the rows this run quarantined")
+    release.set_defaults(func=cmd_quarantine)
+
     wh = sub.add_parser(
         "warehouse",
         help="manage the embedded PostgreSQL warehouse",
@@ -237,7 +282,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = load_settings()
         return int(args.func(args, settings))
     except KeyboardInterrupt:
-        return 130
+        return _stopped()
     except Exception as err:  # one clear line, never a traceback or a secret
         if os.environ.get("MEVHOUSE_DEBUG"):
             raise
@@ -246,13 +291,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         urls = (os.environ.get("MEVHOUSE_WAREHOUSE_URL"), os.environ.get("SOLANA_RPC_URL"))
         print(f"mevhouse: error: {redact_text(message, *urls)}", file=sys.stderr)
         return 2
+    except BaseException as err:
+        # An interrupt inside a Dagster step comes back as Dagster's own BaseException.
+        if type(err).__name__ != "DagsterExecutionInterruptedError":
+            raise
+        return _stopped()
+
+
+def _stopped() -> int:
+    print("mevhouse: stopped; run the same command again to resume", file=sys.stderr)
+    return 130
 
 
 def _known_errors() -> tuple[type[Exception], ...]:
     from ingestion.rpc import RpcError
+    from orchestration.run import RunFailed
     from orchestration.warehouse.embedded import EmbeddedError
 
-    return (RpcError, EmbeddedError, ValueError)
+    return (RpcError, EmbeddedError, RunFailed, ValueError)
 
 
 if __name__ == "__main__":

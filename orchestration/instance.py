@@ -46,7 +46,7 @@ def dagster_storage_url(warehouse_url: str) -> str:
 
 def prepare_dagster_home(home: Path, warehouse_url: str) -> Path:
     """Write dagster.yaml, create the schema, and point this process (and children) at it."""
-    home.mkdir(parents=True, exist_ok=True)
+    home.mkdir(mode=0o700, parents=True, exist_ok=True)
     (home / "dagster.yaml").write_text(DAGSTER_YAML)
     with psycopg.connect(warehouse_url, autocommit=True) as conn:
         conn.execute(f"create schema if not exists {DAGSTER_SCHEMA}")

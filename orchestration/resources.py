@@ -13,8 +13,9 @@ from orchestration.warehouse import warehouse_url
 class WarehouseResource(dg.ConfigurableResource):
     """The warehouse URL: MEVHOUSE_WAREHOUSE_URL, or the embedded PostgreSQL."""
 
-    def url(self) -> str:
-        return warehouse_url(load_settings())
+    def url(self, role: str | None = None) -> str:
+        """The URL the stage connects with: as its own `role` (warehouse.LOADER, ...)."""
+        return warehouse_url(load_settings(), role)
 
 
 class SolanaRpcResource(dg.ConfigurableResource):
@@ -31,6 +32,7 @@ class SolanaRpcResource(dg.ConfigurableResource):
             settings.rpc_url,
             max_rps=settings.rpc_max_rps,
             concurrency=settings.rpc_concurrency,
+            limits=settings.waits,
         )
 
 
@@ -40,10 +42,10 @@ class JitoApiResource(dg.ConfigurableResource):
     def config(self) -> JitoConfig:
         settings = load_settings()
         if settings.jito_api_url:
-            return JitoConfig(settings.jito_api_url)
+            return JitoConfig(settings.jito_api_url, settings.waits)
         if settings.rpc_url:
             # A real cluster without a Jito URL of its own: Jito's public API for mainnet.
-            return JitoConfig(PUBLIC_KOBE_URL)
+            return JitoConfig(PUBLIC_KOBE_URL, settings.waits)
         raise dg.Failure(
             "JITO_API_URL is not set: point it at a kobe API, or launch through "
             "`mevhouse run` / `mevhouse ui`, which start simnet (serving kobe) when "

@@ -4,22 +4,27 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, redirect_stdout
+from contextlib import ExitStack, contextmanager, redirect_stdout
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TextIO
 
 import dagster as dg
+import psycopg
 
 from ingestion.solana import RpcConfig, closed_epochs
+from ingestion.urls import redact_url
 from orchestration.exports.daily import export_market_days, where_to_look
 from orchestration.instance import prepare_dagster_home
 from orchestration.partitions import EPOCHS
-from orchestration.settings import Settings, environment, parse_epochs, redact_url
+from orchestration.settings import Settings, environment, parse_epoch_spec, parse_epochs
 from orchestration.summary import Summary, collect_summary
-from orchestration.warehouse import init_warehouse, warehouse_url
+from orchestration.warehouse import prepare_warehouse
 
 QUIET_LOGS = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 # Long loads report slots done, rate and time left on this logger; run() shows it on the terminal.
@@ -90,6 +95,83 @@ def rpc_endpoint(settings: Settings, profile: str, seed: int) -> Iterator[str]:
             yield url
 
 
+@contextmanager
+def epochs_claimed(url: str, epochs: list[int]) -> Iterator[None]:
+    """Hold a lock per epoch in the warehouse while it runs: a second run of one refuses.
+
+    Session locks: a run that dies, even by SIGKILL, drops its connection and with it the locks.
+    """
+    with psycopg.connect(url, autocommit=True) as conn:
+        busy = [
+            epoch
+            for epoch in epochs
+            if not conn.execute(
+                "select pg_try_advisory_lock(hashtext('mevhouse.epoch'), %s)", (epoch,)
+            ).fetchone()[0]  # type: ignore[index]
+        ]
+        if busy:
+            raise RunFailed(
+                f"epochs {busy} are being run by another `mevhouse run` on this warehouse; "
+                "wait for it to finish, or leave those epochs out with --epochs"
+            )
+        yield
+
+
+class Stop:
+    """Why the run must stop, set from a signal handler; checked between epochs."""
+
+    def __init__(self, deadline: float) -> None:
+        self.deadline = deadline
+        self.reason: int | None = None
+
+    def error(self) -> BaseException:
+        if self.reason == signal.SIGALRM:
+            return RunFailed(
+                f"the run passed its {self.deadline:.0f}s deadline (MEVHOUSE_RUN_DEADLINE); "
+                "epochs that finished are kept: run the same command again to go on"
+            )
+        return KeyboardInterrupt()
+
+    def check(self) -> None:
+        if self.reason is not None:
+            raise self.error()
+
+
+@contextmanager
+def stop_signals(deadline: float) -> Iterator[Stop]:
+    """SIGTERM stops the run like Ctrl-C, and so does its deadline (SIGALRM), for good.
+
+    Dagster turns an exception inside a step into a failed step and carries on, so the epoch
+    loop checks `stop` after each epoch; simnet, the epoch locks and connections then close.
+    """
+    stop = Stop(deadline)
+    if threading.current_thread() is not threading.main_thread():
+        yield stop
+        return
+
+    def interrupt(signum: int, frame: object) -> None:
+        stop.reason = signum
+        raise stop.error()
+
+    previous = {sig: signal.signal(sig, interrupt) for sig in (signal.SIGTERM, signal.SIGALRM)}
+    signal.setitimer(signal.ITIMER_REAL, deadline)
+    try:
+        yield stop
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def new_run_log(home: Path) -> Path:
+    """An empty log file for this run, readable by its owner only (dbt logs echo SQL)."""
+    logs = home / "logs"
+    logs.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path = logs / f"run-{time.strftime('%Y%m%dT%H%M%S')}.log"
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600))
+    return path
+
+
 def run_epoch(
     job: dg.JobDefinition, instance: dg.DagsterInstance, epoch: int, log: TextIO
 ) -> EpochOutcome:
@@ -137,27 +219,30 @@ def run(
         def echo(line: str) -> None:
             print(line, file=terminal, flush=True)
 
-    url = warehouse_url(settings)
-    init_warehouse(url)
+    spec = epochs_spec or settings.epochs
+    parse_epoch_spec(spec)  # a bad spec fails here, before any server starts
+    url = prepare_warehouse(settings)
     echo(f"warehouse: {redact_url(url)}")
-    with rpc_endpoint(settings, profile, seed) as rpc_url:
+    with rpc_endpoint(settings, profile, seed) as rpc_url, ExitStack() as held:
+        stop = held.enter_context(stop_signals(settings.run_deadline))
         echo(f"solana rpc: {redact_url(rpc_url)}" + ("" if settings.rpc_url else " (simnet)"))
-        _, current = closed_epochs(RpcConfig(rpc_url, settings.rpc_max_rps))
-        epochs = parse_epochs(epochs_spec or settings.epochs, list(range(current)))
+        _, current = closed_epochs(RpcConfig(rpc_url, settings.rpc_max_rps, limits=settings.waits))
+        epochs = parse_epochs(spec, list(range(current)))
         echo(f"epochs: {', '.join(map(str, epochs))} (the cluster is in epoch {current})")
+        held.enter_context(epochs_claimed(url, epochs))
         prepare_dagster_home(settings.dagster_home, url)
         instance = dg.DagsterInstance.get()
         instance.add_dynamic_partitions(EPOCHS, [str(e) for e in epochs])
         defs = build_definitions()
         job = defs.resolve_job_def("epoch_job")
-        log_path = settings.home / "logs" / f"run-{time.strftime('%Y%m%dT%H%M%S')}.log"
-        log_path.parent.mkdir(parents=True, exist_ok=True)
+        log_path = new_run_log(settings.home)
         echo(f"dbt and step logs: {log_path}")
         outcomes = []
         for number, epoch in enumerate(epochs, 1):
             echo(f"[{number}/{len(epochs)}] epoch {epoch}: load → check → transform ...")
             with log_path.open("a") as log, progress_to(echo):
                 outcome = run_epoch(job, instance, epoch, log)
+            stop.check()
             outcomes.append(outcome)
             status = "ok" if not (outcome.failed_steps or outcome.checks_failed) else "FAILED"
             echo(

@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 from dotenv import load_dotenv
 
+from ingestion.retry import DEFAULT_WAITS, WaitLimits
+from ingestion.urls import redact_url
+
 DEFAULT_EPOCH_COUNT = 3
+# One run's bound: a larger span is a typo (mainnet has had about 900 epochs), not a backfill.
+MAX_EPOCHS = 1_000
+MAX_EPOCH = 10_000_000
 
 
 class ConfigError(ValueError):
@@ -31,6 +38,10 @@ class Settings:
     rpc_concurrency: int
     epochs: str | None
     tx_sample: float | None
+    waits: WaitLimits = DEFAULT_WAITS
+    run_deadline: float = 86_400.0
+    # A stage's own URL on a warehouse given by URL, by variable (MEVHOUSE_LOADER_URL, ...).
+    role_urls: dict[str, str] = field(default_factory=dict)
 
     @property
     def pg_dir(self) -> Path:
@@ -41,7 +52,8 @@ class Settings:
         return self.home / "dagster"
 
 
-def _number(name: str, default: float, cast: type = float) -> float:
+def _number(name: str, default: float, high: float, cast: type = float) -> float:
+    """A finite number in (0, high]; `cast=int` for counts."""
     raw = os.environ.get(name)
     if raw in (None, ""):
         return default
@@ -51,9 +63,27 @@ def _number(name: str, default: float, cast: type = float) -> float:
         raise ConfigError(
             f"{name}={raw!r} is not a number; unset it or give e.g. {default}"
         ) from None
-    if value <= 0:
-        raise ConfigError(f"{name} must be positive, got {raw!r}")
+    if not (math.isfinite(value) and 0 < value <= high):
+        raise ConfigError(f"{name}={raw!r} is out of range: give a number above 0, at most {high}")
     return value
+
+
+def _url(name: str, schemes: tuple[str, ...]) -> str | None:
+    raw = os.environ.get(name) or None
+    if raw is None:
+        return None
+    try:
+        parts = urlsplit(raw)
+        ok = parts.scheme in schemes and bool(parts.hostname or "host=" in parts.query)
+        parts.port  # noqa: B018 - raises on a port that is not a number
+    except ValueError:
+        ok = False
+    if not ok:
+        raise ConfigError(
+            f"{name}={redact_url(raw)!r} is not a {' or '.join(schemes)} URL with a host; "
+            f"e.g. {schemes[0]}://host:port/..."
+        )
+    return raw
 
 
 def _share(name: str) -> float | None:
@@ -74,81 +104,85 @@ def load_settings() -> Settings:
     load_dotenv(Path.cwd() / ".env", override=False)
     return Settings(
         home=Path(os.environ.get("MEVHOUSE_HOME") or Path.cwd() / ".mevhouse").resolve(),
-        warehouse_url=os.environ.get("MEVHOUSE_WAREHOUSE_URL") or None,
-        rpc_url=os.environ.get("SOLANA_RPC_URL") or None,
-        jito_api_url=os.environ.get("JITO_API_URL") or None,
+        warehouse_url=_url("MEVHOUSE_WAREHOUSE_URL", ("postgresql", "postgres")),
+        rpc_url=_url("SOLANA_RPC_URL", ("https", "http")),
+        jito_api_url=_url("JITO_API_URL", ("https", "http")),
         # Public mainnet RPC allows 100 requests / 10 s per IP: stay under it by default.
-        rpc_max_rps=_number("MEVHOUSE_RPC_MAX_RPS", 8.0),
-        rpc_concurrency=int(_number("MEVHOUSE_RPC_CONCURRENCY", 4, int)),
-        epochs=os.environ.get("MEVHOUSE_EPOCHS") or None,
+        rpc_max_rps=_number("MEVHOUSE_RPC_MAX_RPS", 8.0, 100_000),
+        rpc_concurrency=int(_number("MEVHOUSE_RPC_CONCURRENCY", 4, 1_024, int)),
+        epochs=_epochs_env(),
         tx_sample=_share("MEVHOUSE_TX_SAMPLE"),
+        role_urls={
+            name: url
+            for name in ("MEVHOUSE_LOADER_URL", "MEVHOUSE_TRANSFORMER_URL")
+            if (url := _url(name, ("postgresql", "postgres")))
+        },
+        run_deadline=_number("MEVHOUSE_RUN_DEADLINE", 86_400.0, 7 * 86_400),
+        waits=WaitLimits(
+            max_wait=_number("MEVHOUSE_RETRY_AFTER_MAX", WaitLimits.max_wait, 3_600),
+            deadline=_number("MEVHOUSE_REQUEST_DEADLINE", WaitLimits.deadline, 86_400),
+        ),
     )
 
 
-def parse_epochs(spec: str | None, closed: list[int]) -> list[int]:
-    """Turn `MEVHOUSE_EPOCHS` ("last:3", "700", "700-705", "700,702") into closed epochs."""
-    if not closed:
-        return []
-    spec = (spec or f"last:{DEFAULT_EPOCH_COUNT}").strip()
-    latest = max(closed)
-    chosen: set[int] = set()
-    for part in spec.split(","):
+def _epochs_env() -> str | None:
+    spec = os.environ.get("MEVHOUSE_EPOCHS") or None
+    if spec is not None:
+        parse_epoch_spec(spec)
+    return spec
+
+
+@dataclass(frozen=True)
+class EpochSpec:
+    """A validated `MEVHOUSE_EPOCHS`: the last N closed epochs, and epochs named outright."""
+
+    last: int
+    named: frozenset[int]
+
+
+def parse_epoch_spec(spec: str | None) -> EpochSpec:
+    """Check a spec ("last:3", "700", "700-705", "700,702") without asking the cluster."""
+    last, named = 0, set[int]()
+    for part in (spec or f"last:{DEFAULT_EPOCH_COUNT}").split(","):
         part = part.strip()
-        if m := re.fullmatch(r"last:(\d+)", part):
-            chosen.update(e for e in closed if e > latest - int(m.group(1)))
-        elif m := re.fullmatch(r"(\d+)-(\d+)", part):
-            chosen.update(range(int(m.group(1)), int(m.group(2)) + 1))
-        elif part.isdigit():
-            chosen.add(int(part))
+        if m := re.fullmatch(r"last:([0-9]{1,7})", part, re.ASCII):
+            last = max(last, int(m.group(1)))
+            if last == 0:
+                raise ConfigError("MEVHOUSE_EPOCHS last:0 selects nothing; give e.g. last:3")
+        elif m := re.fullmatch(r"([0-9]{1,8})(?:-([0-9]{1,8}))?", part, re.ASCII):
+            low, high = int(m.group(1)), int(m.group(2) or m.group(1))
+            if high < low:
+                raise ConfigError(
+                    f"MEVHOUSE_EPOCHS range {part!r} runs backwards; write it {high}-{low}"
+                )
+            if high > MAX_EPOCH or high - low >= MAX_EPOCHS:
+                raise ConfigError(
+                    f"MEVHOUSE_EPOCHS range {part!r} is too large: at most {MAX_EPOCHS} "
+                    "epochs in one run"
+                )
+            named.update(range(low, high + 1))
         else:
             raise ConfigError(
                 f"MEVHOUSE_EPOCHS part {part!r} is not understood; use e.g. last:3, 700, 700-705"
             )
+    if last + len(named) > MAX_EPOCHS:
+        raise ConfigError(f"MEVHOUSE_EPOCHS selects more than {MAX_EPOCHS} epochs in one run")
+    return EpochSpec(last, frozenset(named))
+
+
+def parse_epochs(spec: str | None, closed: list[int]) -> list[int]:
+    """Turn `MEVHOUSE_EPOCHS` into closed epochs of the cluster."""
+    wanted = parse_epoch_spec(spec)
+    if not closed:
+        return []
+    latest = max(closed)
+    chosen = set(wanted.named) | {e for e in closed if e > latest - wanted.last}
     not_closed = sorted(chosen - set(closed))
     if not_closed:
         raise ConfigError(
             f"epochs {not_closed} are not closed yet on this cluster (latest closed: {latest})"
         )
     return sorted(chosen)
-
-
-_SECRET_QUERY = re.compile(r"(?i)((?:api[-_]?key|token|key|secret|password)=)([^&]+)")
-
-
-def redact_url(url: str) -> str:
-    """Hide credentials in a URL: the password, key-like query values and long path tokens."""
-    parts = urlsplit(url)
-    netloc = parts.netloc
-    if "@" in netloc:
-        userinfo, host = netloc.rsplit("@", 1)
-        user = userinfo.split(":", 1)[0]
-        netloc = f"{user}:***@{host}" if ":" in userinfo else f"{user}@{host}"
-    # Providers often put the API key in the path (/v2/<key>): hide long opaque segments.
-    path = "/".join(
-        "***" if len(seg) >= 20 and re.fullmatch(r"[A-Za-z0-9_-]+", seg) else seg
-        for seg in parts.path.split("/")
-    )
-    query = _SECRET_QUERY.sub(r"\1***", parts.query)
-    return urlunsplit((parts.scheme, netloc, path, query, ""))
-
-
-def _secrets(url: str) -> list[str]:
-    parts = urlsplit(url)
-    found = [parts.password or ""]
-    found += [m.group(2) for m in _SECRET_QUERY.finditer(parts.query)]
-    found += re.findall(r"[A-Za-z0-9_-]{20,}", parts.path)
-    return [s for s in found if len(s) >= 4]
-
-
-def redact_text(text: str, *urls: str | None) -> str:
-    """Replace every given URL, and any credential taken from it, in free text."""
-    for url in urls:
-        if not url:
-            continue
-        text = text.replace(url, redact_url(url))
-        for secret in _secrets(url):
-            text = text.replace(secret, "***")
-    return text
 
 
 @contextmanager

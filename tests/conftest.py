@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,19 +26,40 @@ if os.environ.get("MEVHOUSE_MAINNET_DATA"):
     SHARED_DATA = Path(os.environ["MEVHOUSE_MAINNET_DATA"])
 
 
+def _new_home() -> Path:
+    """A MEVHOUSE_HOME path that mevhouse will create itself, where the embedded server may run.
+
+    Not under pytest's tmp_path: that is 0700, and under root the server's own user must
+    traverse every parent, which mevhouse refuses to loosen on directories it did not create.
+    """
+    return Path(tempfile.gettempdir()) / f"mevhouse-test-{uuid.uuid4().hex[:12]}"
+
+
+@pytest.fixture
+def mevhouse_home() -> Iterator[Path]:
+    """A fresh MEVHOUSE_HOME (not yet created), removed after the test."""
+    home = _new_home()
+    try:
+        yield home
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+
+
 @pytest.fixture(scope="session")
-def pg_server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def pg_server_url() -> Iterator[str]:
     """A PostgreSQL server for the whole session: its maintenance-database URL."""
     external = os.environ.get("MEVHOUSE_TEST_WAREHOUSE_URL")
     if external:
         yield external
         return
-    server = EmbeddedPostgres(tmp_path_factory.mktemp("warehouse") / "pg")
+    home = _new_home()
+    server = EmbeddedPostgres(home / "pg")
     server.start()
     try:
         yield server.url("postgres")
     finally:
         server.stop()
+        shutil.rmtree(home, ignore_errors=True)
 
 
 def _with_database(url: str, database: str) -> str:

@@ -7,8 +7,15 @@ from urllib.parse import urlsplit, urlunsplit
 
 import httpx2
 
-from ingestion.retry import RETRYABLE_HTTP, Retryable, retry_after, with_retries
-from orchestration.settings import redact_text, redact_url
+from ingestion.retry import (
+    DEFAULT_WAITS,
+    RETRYABLE_HTTP,
+    Retryable,
+    WaitLimits,
+    retry_after,
+    with_retries,
+)
+from ingestion.urls import redact_text, redact_url
 
 
 class JitoApiError(RuntimeError):
@@ -19,12 +26,19 @@ class JitoApi:
     """One kobe base URL; use `async with` and `await api.post(route, payload, what=...)`."""
 
     def __init__(
-        self, url: str, *, timeout: float = 30.0, max_retries: int = 6, backoff: float = 0.5
+        self,
+        url: str,
+        *,
+        timeout: float = 30.0,
+        max_retries: int = 6,
+        backoff: float = 0.5,
+        limits: WaitLimits = DEFAULT_WAITS,
     ) -> None:
         self.url = url
         self.safe_url = redact_url(url)
         self.max_retries = max_retries
         self.backoff = backoff
+        self.limits = limits
         self._client = httpx2.AsyncClient(timeout=timeout)
 
     async def __aenter__(self) -> JitoApi:
@@ -47,6 +61,7 @@ class JitoApi:
             max_retries=self.max_retries,
             backoff=self.backoff,
             error=JitoApiError,
+            limits=self.limits,
         )
 
     async def _once(self, route: str, payload: dict[str, Any], what: str) -> Any:

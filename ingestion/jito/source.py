@@ -13,6 +13,7 @@ from dlt.extract.source import DltSource
 from ingestion.jito import helpers
 from ingestion.jito.client import JitoApi
 from ingestion.jito.settings import MEV_REWARD_COLUMNS, VALIDATOR_COLUMNS
+from ingestion.retry import DEFAULT_WAITS, WaitLimits
 from ingestion.rpc import run_sync
 
 # Jito's public kobe API, used when SOLANA_RPC_URL names a real cluster and JITO_API_URL is unset.
@@ -25,9 +26,10 @@ class JitoConfig:
     """The kobe base URL; it may hold an API key and is never logged."""
 
     url: str
+    limits: WaitLimits = DEFAULT_WAITS
 
     def client(self) -> JitoApi:
-        return JitoApi(self.url)
+        return JitoApi(self.url, limits=self.limits)
 
 
 def fetch_epochs(config: JitoConfig, route: str, epochs: list[int]) -> list[Any]:

@@ -10,6 +10,7 @@ from solders.rpc.config import RpcContextConfig
 from solders.rpc.requests import GetEpochSchedule, GetSlot
 from solders.rpc.responses import GetEpochScheduleResp, GetSlotResp
 
+from ingestion.retry import DEFAULT_WAITS, WaitLimits
 from ingestion.rpc import SolanaRpc, run_sync
 
 FINALIZED = CommitmentLevel.Finalized
@@ -22,9 +23,12 @@ class RpcConfig:
     url: str
     max_rps: float = 8.0
     concurrency: int = 4
+    limits: WaitLimits = DEFAULT_WAITS
 
     def client(self) -> SolanaRpc:
-        return SolanaRpc(self.url, max_rps=self.max_rps, concurrency=self.concurrency)
+        return SolanaRpc(
+            self.url, max_rps=self.max_rps, concurrency=self.concurrency, limits=self.limits
+        )
 
 
 async def cluster_position(rpc: SolanaRpc) -> tuple[EpochSchedule, int]:

@@ -14,7 +14,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_as
 
 from orchestration.partitions import epoch_partitions
 from orchestration.resources import WarehouseResource
-from orchestration.warehouse import libpq_env
+from orchestration.warehouse import TRANSFORMER, libpq_env
 
 DBT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
 
@@ -92,7 +92,7 @@ def dbt_models() -> dg.AssetsDefinition:
         context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
     ) -> Iterator[Any]:
         """Build the selected models for one epoch and run their tests."""
-        os.environ.update(libpq_env(warehouse.url()))
+        os.environ.update(libpq_env(warehouse.url(TRANSFORMER)))
         args = [*BUILD, *dbt_vars(context.partition_key)]
         yield from dbt.cli(args, context=context).stream()
 

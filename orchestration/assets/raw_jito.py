@@ -12,6 +12,7 @@ from orchestration.assets.raw_solana import RawTranslator, raw_pipeline
 from orchestration.partitions import epoch_partitions
 from orchestration.resources import JitoApiResource, WarehouseResource
 from orchestration.retries import retry_with_backoff
+from orchestration.warehouse import LOADER
 
 DATASET = "raw_jito"
 
@@ -37,7 +38,7 @@ def raw_jito_assets() -> dg.AssetsDefinition:
     ) -> Iterator[Any]:
         """Load kobe's validators and network MEV rewards of one closed epoch."""
         source = make_source(jito_api.config(), epochs=[int(context.partition_key)])
-        pipe = raw_pipeline(DATASET, warehouse.url())
+        pipe = raw_pipeline(DATASET, warehouse.url(LOADER))
         with retry_with_backoff(context):
             yield from dlt.run(context=context, dlt_source=source, dlt_pipeline=pipe)
 

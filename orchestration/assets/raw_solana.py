@@ -15,7 +15,7 @@ from orchestration.partitions import epoch_partitions
 from orchestration.resources import SolanaRpcResource, WarehouseResource
 from orchestration.retries import retry_with_backoff
 from orchestration.settings import load_settings
-from orchestration.warehouse import dlt_credentials
+from orchestration.warehouse import LOADER, dlt_credentials
 
 DATASET = "raw_solana"
 
@@ -72,7 +72,7 @@ def raw_solana_assets() -> dg.AssetsDefinition:
         """Load the epoch-level tables of one closed epoch, and snapshots of the cluster."""
         epoch = int(context.partition_key)
         source = make_source(solana_rpc.config(), epochs=[epoch])
-        pipe = raw_pipeline(DATASET, warehouse.url())
+        pipe = raw_pipeline(DATASET, warehouse.url(LOADER))
         with retry_with_backoff(context):
             yield from dlt.run(context=context, dlt_source=source, dlt_pipeline=pipe)
 

@@ -23,7 +23,7 @@ from orchestration.partitions import epoch_partitions
 from orchestration.resources import SolanaRpcResource, WarehouseResource
 from orchestration.retries import retry_with_backoff
 from orchestration.settings import load_settings
-from orchestration.warehouse import dlt_credentials
+from orchestration.warehouse import LOADER, dlt_credentials
 
 # MEVHOUSE_TX_SAMPLE unset against a real provider: 1% of leader windows, about 4,300 full blocks
 # a mainnet epoch. `mevhouse run` on simnet sets 1.0 (orchestration/run.py).
@@ -85,7 +85,7 @@ def raw_solana_blocks_assets() -> dg.AssetsDefinition:
             config=BlocksConfig(sample_rate=sample),
         )
         pipe = blocks_pipeline(
-            dlt_credentials(warehouse.url()),
+            dlt_credentials(warehouse.url(LOADER)),
             pipelines_dir=str(settings.home / "dlt"),
             epoch=int(context.partition_key),
         )

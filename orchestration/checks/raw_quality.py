@@ -6,6 +6,7 @@ from expectations.registry import SUITES
 from expectations.runner import run_suite
 from orchestration.partitions import epoch_partitions
 from orchestration.resources import WarehouseResource
+from orchestration.warehouse import LOADER
 
 # Every table with a suite in the registry gets its check: adding a suite adds the gate.
 GUARDED_TABLES = tuple(SUITES)
@@ -30,7 +31,10 @@ def gx_check(table: str) -> dg.AssetChecksDefinition:
         context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource
     ) -> dg.AssetCheckResult:
         result = run_suite(
-            warehouse.url(), table, epochs=[int(context.partition_key)], run_id=context.run.run_id
+            warehouse.url(LOADER),
+            table,
+            epochs=[int(context.partition_key)],
+            run_id=context.run.run_id,
         )
         failures = {
             f"{f.expectation}({f.column or ''})": f.unexpected_count for f in result.failures

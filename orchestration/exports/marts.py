@@ -10,9 +10,10 @@ from urllib.parse import urlsplit
 import psycopg
 import pyarrow as pa
 
+from ingestion.urls import redact_url
 from orchestration.exports.tables import MartSlice, read_slice
 from orchestration.exports.writer import write_partition
-from orchestration.settings import Settings, redact_url
+from orchestration.settings import Settings
 
 EXPORT_URL_VARIABLE = "MEVHOUSE_EXPORT_URL"
 

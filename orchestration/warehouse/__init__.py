@@ -6,26 +6,52 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import psycopg
+from psycopg import sql
 
-from orchestration.settings import ConfigError, Settings, redact_url
+from ingestion.urls import redact_url
+from orchestration.settings import ConfigError, Settings
 from orchestration.warehouse.embedded import EmbeddedPostgres
 
 ROLES_SQL = Path(__file__).resolve().parents[2] / "deploy" / "sql" / "roles.sql"
 SCHEMAS = ("raw_solana", "raw_jito", "staging", "intermediate", "marts", "quarantine")
+# The role each stage connects as (deploy/sql/roles.sql); the administrator only initialises.
+LOADER = "mevhouse_loader"
+TRANSFORMER = "mevhouse_transformer"
+BI = "mevhouse_bi"
+ROLES = (LOADER, TRANSFORMER, BI)
+ROLE_URL_VARIABLES = {LOADER: "MEVHOUSE_LOADER_URL", TRANSFORMER: "MEVHOUSE_TRANSFORMER_URL"}
 
 
 def embedded(settings: Settings) -> EmbeddedPostgres:
     return EmbeddedPostgres(settings.pg_dir)
 
 
-def warehouse_url(settings: Settings) -> str:
-    """The configured URL, or the embedded server's (started if it is not running)."""
+def warehouse_url(settings: Settings, role: str | None = None) -> str:
+    """The administrator's URL, or a stage's role's (`role`), on the configured warehouse.
+
+    On the embedded server each role has a generated password. Elsewhere a role's URL comes
+    from MEVHOUSE_LOADER_URL / MEVHOUSE_TRANSFORMER_URL; unset, the stage uses the one URL.
+    """
     if settings.warehouse_url:
-        check_connection(settings.warehouse_url)
-        return settings.warehouse_url
+        url = (
+            settings.role_urls.get(ROLE_URL_VARIABLES.get(role or "", "")) or settings.warehouse_url
+        )
+        check_connection(url)
+        return url
     server = embedded(settings)
     server.start()
-    return server.url()
+    return server.url(role=role) if role else server.url()
+
+
+def prepare_warehouse(settings: Settings) -> str:
+    """Start (if embedded) and initialise the warehouse; return the administrator's URL."""
+    url = warehouse_url(settings)
+    passwords = None
+    if not settings.warehouse_url:
+        server = embedded(settings)
+        passwords = {role: server.password(role) for role in ROLES}
+    init_warehouse(url, passwords)
+    return url
 
 
 def check_connection(url: str) -> None:
@@ -50,10 +76,18 @@ def check_connection(url: str) -> None:
         )
 
 
-def init_warehouse(url: str) -> None:
-    """Create the schemas and roles (deploy/sql/roles.sql); idempotent."""
+def init_warehouse(url: str, passwords: dict[str, str] | None = None) -> None:
+    """Create the schemas and roles (deploy/sql/roles.sql), and set passwords; idempotent."""
     with psycopg.connect(url, autocommit=True) as conn:
+        # Concurrent runs initialise at once; the catalog updates would collide.
+        conn.execute("select pg_advisory_lock(hashtext('mevhouse.init'))")
         conn.execute(ROLES_SQL.read_text().encode())
+        for role, password in (passwords or {}).items():
+            conn.execute(
+                sql.SQL("alter role {} password {}").format(
+                    sql.Identifier(role), sql.Literal(password)
+                )
+            )
 
 
 def libpq_env(url: str) -> dict[str, str]:

@@ -2,7 +2,9 @@
 
 The wheel ships the server binaries; we drive `initdb` and `pg_ctl` ourselves so that the server
 listens on loopback TCP (dlt, dbt, Dagster and psql all speak TCP) on a port kept in its config.
-PostgreSQL refuses to run as root, so under root the server runs as a system user of its own.
+Every connection authenticates with scram-sha-256: the superuser's password is generated at init
+and kept in a 0600 file beside the data directory. PostgreSQL refuses to run as root, so under root
+the server runs as a system user of its own.
 """
 
 from __future__ import annotations
@@ -10,19 +12,24 @@ from __future__ import annotations
 import fcntl
 import os
 import pwd
+import secrets
 import shutil
 import socket
+import stat
 import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib.util import find_spec
 from pathlib import Path
+from urllib.parse import quote
 
 SERVER_USER = "mevhouse_pg"
 SUPERUSER = "postgres"
 DATABASE = "mevhouse"
 CONF_MARKER = "# mevhouse settings"
+# Loopback TCP only, every role with a password: no `trust`, no Unix socket, no remote hosts.
+PG_HBA = "# Written by mevhouse.\nhost all all 127.0.0.1/32 scram-sha-256\n"
 
 
 class EmbeddedError(RuntimeError):
@@ -52,6 +59,8 @@ def _free_port() -> int:
 
 def _port_is_free(port: int) -> bool:
     with socket.socket() as s:
+        # As PostgreSQL binds: a port left in TIME_WAIT by a crashed server is still ours.
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             s.bind(("127.0.0.1", port))
         except OSError:
@@ -107,24 +116,63 @@ class EmbeddedPostgres:
 
     @contextmanager
     def _locked(self) -> Iterator[None]:
-        self.lock_path.parent.mkdir(parents=True, exist_ok=True)
-        with open(self.lock_path, "w") as handle:
+        self._make_home()
+        with open(os.open(self.lock_path, os.O_WRONLY | os.O_CREAT, 0o600), "w") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX)
             try:
                 yield
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
-    def _grant_traverse(self) -> None:
-        """Under root, let the server's user reach its data directory (adds only o+x on parents)."""
-        entry = self._ensure_server_user()
-        for parent in reversed(self.data_dir.parents):
-            mode = parent.stat().st_mode
-            if not mode & 0o001:
-                parent.chmod(mode | 0o001)
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        os.chown(self.data_dir, entry.pw_uid, entry.pw_gid)
-        self.data_dir.chmod(0o700)
+    def _make_home(self) -> None:
+        """Create the directories up to the data dir's parent, owner-only; change no other.
+
+        Under root the server's user must traverse the ones mevhouse creates: they get its group
+        and g+x (0710). Directories that already exist keep their modes, so they must let that
+        user through already; the error says so instead of loosening them.
+        """
+        home = self.data_dir.parent
+        missing = [home, *home.parents]
+        missing = [d for d in missing if not d.exists()]
+        server = self._ensure_server_user() if os.geteuid() == 0 else None
+        for directory in reversed(missing):
+            directory.mkdir(mode=0o700)
+            if server is not None:
+                os.chown(directory, 0, server.pw_gid)
+                directory.chmod(0o710)
+        if server is not None:
+            self._check_traversable(home, server)
+
+    def _check_traversable(self, home: Path, server: pwd.struct_passwd) -> None:
+        for directory in (home, *home.parents):
+            info = directory.stat()
+            if info.st_uid == server.pw_uid:
+                can = info.st_mode & stat.S_IXUSR
+            elif info.st_gid == server.pw_gid:
+                can = info.st_mode & stat.S_IXGRP
+            else:
+                can = info.st_mode & stat.S_IXOTH
+            if not can:
+                raise EmbeddedError(
+                    f"the server's user {SERVER_USER} cannot enter {directory} "
+                    f"(mode {stat.S_IMODE(info.st_mode):04o}) and mevhouse does not change "
+                    "directories it did not create: set MEVHOUSE_HOME to a path others may "
+                    "traverse, or run mevhouse as a non-root user"
+                )
+
+    def password_file(self, role: str = SUPERUSER) -> Path:
+        name = "pg.password" if role == SUPERUSER else f"pg.{role}.password"
+        return self.data_dir.parent / name
+
+    def password(self, role: str = SUPERUSER) -> str:
+        """A role's password, generated into an owner-only file on first use."""
+        path = self.password_file(role)
+        if not path.exists():
+            self._make_home()
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with open(fd, "w") as handle:
+                handle.write(secrets.token_urlsafe(32) + "\n")
+        return path.read_text().strip()
 
     # -- lifecycle -------------------------------------------------------------------------
     @property
@@ -153,11 +201,18 @@ class EmbeddedPostgres:
     def init(self) -> None:
         if self.initialized:
             return
+        self._make_home()
+        self.data_dir.mkdir(mode=0o700, exist_ok=True)
+        # initdb reads the password from a file (never a command line) that the server's user
+        # owns for the moment it needs it.
+        pwfile = self.data_dir.parent / "pg.password.initdb"
+        fd = os.open(pwfile, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with open(fd, "w") as handle:
+            handle.write(self.password() + "\n")
         if os.geteuid() == 0:
-            self._grant_traverse()
-        else:
-            self.data_dir.mkdir(parents=True, exist_ok=True)
-            self.data_dir.chmod(0o700)
+            entry = self._ensure_server_user()
+            os.chown(self.data_dir, entry.pw_uid, entry.pw_gid)
+            os.chown(pwfile, entry.pw_uid, entry.pw_gid)
         try:
             self._pg(
                 "initdb",
@@ -165,13 +220,35 @@ class EmbeddedPostgres:
                 str(self.data_dir),
                 "-U",
                 SUPERUSER,
-                "--auth=trust",
+                "--auth=scram-sha-256",
+                f"--pwfile={pwfile}",
                 "--encoding=UTF8",
                 "--locale=C",
             )
         except subprocess.CalledProcessError as err:
             raise EmbeddedError(f"initdb failed in {self.data_dir}: {err.stderr.strip()}") from err
+        finally:
+            pwfile.unlink()
+        (self.data_dir / "pg_hba.conf").write_text(PG_HBA)
         self._write_conf(_free_port())
+
+    def _upgrade_trust(self) -> None:
+        """Give a data dir initialised by an older mevhouse (trust) a password, then scram."""
+        hba = self.data_dir / "pg_hba.conf"
+        if hba.read_text() == PG_HBA:
+            return
+        import psycopg
+        from psycopg import sql
+
+        trusted = f"postgresql://{SUPERUSER}@127.0.0.1:{self.configured_port()}/postgres"
+        with psycopg.connect(trusted, autocommit=True) as conn:
+            conn.execute(
+                sql.SQL("alter role {} password {}").format(
+                    sql.Identifier(SUPERUSER), sql.Literal(self.password())
+                )
+            )
+        hba.write_text(PG_HBA)
+        self._pg("pg_ctl", "reload", "-D", str(self.data_dir))
 
     def status(self) -> Status:
         if not self.initialized:
@@ -190,6 +267,7 @@ class EmbeddedPostgres:
             self.init()
             current = self.status()
             if current.running:
+                self._upgrade_trust()
                 return current
             if current.port is None or not _port_is_free(current.port):
                 self._write_conf(_free_port())
@@ -211,6 +289,7 @@ class EmbeddedPostgres:
                     f"the embedded PostgreSQL in {self.data_dir} did not start:\n"
                     f"{result.stderr.strip()}\n{tail}"
                 )
+            self._upgrade_trust()
             self._ensure_database()
             return self.status()
 
@@ -222,13 +301,14 @@ class EmbeddedPostgres:
             self._pg("pg_ctl", "stop", "-w", "-m", "fast", "-D", str(self.data_dir))
             return True
 
-    def url(self, database: str = DATABASE) -> str:
+    def url(self, database: str = DATABASE, role: str = SUPERUSER) -> str:
         port = self.configured_port()
         if port is None:
             raise EmbeddedError(
                 "the embedded warehouse is not initialised: run `mevhouse warehouse start`"
             )
-        return f"postgresql://{SUPERUSER}@127.0.0.1:{port}/{database}"
+        password = quote(self.password(role), safe="")
+        return f"postgresql://{role}:{password}@127.0.0.1:{port}/{database}"
 
     def _ensure_database(self) -> None:
         import psycopg

@@ -422,7 +422,7 @@ def test_warehouse_url_forms() -> None:
     url = parse_warehouse_url("postgresql+psycopg2://u:p%40ss@h:5433/db?sslmode=require")
     assert url.sqlalchemy == "postgresql+psycopg://u:p%40ss@h:5433/db?sslmode=require"
     assert url.libpq == "postgresql://u:p%40ss@h:5433/db?sslmode=require"
-    assert url.redacted == "postgresql://u:***@h:5433/db?sslmode=require"
+    assert url.redacted == "postgresql://u:***@h:5433/db?sslmode=***"
     assert url.scrub("failed for p@ss") == "failed for ***"
     with pytest.raises(ValueError, match="PostgreSQL"):
         parse_warehouse_url("mysql://u:p@h/db")

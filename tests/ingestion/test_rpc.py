@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
+import re
 import threading
 import time
 from collections.abc import Iterator
@@ -14,6 +16,7 @@ import pytest
 from solders.rpc.requests import GetBlock, GetSlot
 from solders.rpc.responses import GetSlotResp
 
+from ingestion.retry import WaitLimits
 from ingestion.rpc import RpcError, SlotSkipped, SolanaRpc, run_sync
 
 OK = json.dumps({"jsonrpc": "2.0", "result": 1234, "id": 0})
@@ -63,7 +66,7 @@ def server() -> Iterator[tuple[str, Script]]:
     httpd.server_close()
 
 
-def get_slot(url: str, **kwargs: float) -> int:
+def get_slot(url: str, **kwargs: Any) -> int:
     async def go() -> int:
         async with SolanaRpc(url, backoff=0.01, **kwargs) as rpc:  # type: ignore[arg-type]
             return (await rpc.call(GetSlot(), GetSlotResp, what="getSlot")).value
@@ -76,6 +79,35 @@ def test_retries_429_honouring_retry_after_then_succeeds(server):
     script.steps[:] = [(429, {"Retry-After": "0.3"}, "slow down"), (200, {}, OK)]
     assert get_slot(url) == 1234
     assert script.times[1] - script.times[0] >= 0.3
+
+
+@pytest.mark.parametrize("asked", ["86400", "inf", "1e308"])
+def test_retry_after_is_capped_and_the_wait_is_announced(server, caplog, asked):
+    url, script = server
+    script.steps[:] = [(429, {"Retry-After": asked}, "slow down"), (200, {}, OK)]
+    caplog.set_level(logging.INFO, logger="mevhouse.progress")
+    started = time.monotonic()
+    assert get_slot(url, limits=WaitLimits(max_wait=0.2, deadline=30)) == 1234
+    assert time.monotonic() - started < 5
+    [line] = [r.getMessage() for r in caplog.records if r.name == "mevhouse.progress"] or [""]
+    assert re.search(r"waiting 0\.[0-9]s: getSlot answered HTTP 429", line)
+    assert "MEVHOUSE_RETRY_AFTER_MAX caps it" in line and "SECRETSECRET" not in line
+
+
+def test_nan_retry_after_falls_back_to_backoff(server):
+    url, script = server
+    script.steps[:] = [(429, {"Retry-After": "nan"}, "slow down"), (200, {}, OK)]
+    assert get_slot(url) == 1234
+
+
+def test_a_request_gives_up_at_its_deadline_with_one_clear_line(server):
+    url, script = server
+    script.steps[:] = [(503, {"Retry-After": "1"}, "busy")]
+    started = time.monotonic()
+    with pytest.raises(RpcError, match="getSlot failed.*HTTP 503.*deadline") as err:
+        get_slot(url, max_retries=50, limits=WaitLimits(max_wait=1, deadline=1.5))
+    assert time.monotonic() - started < 3
+    assert "SECRETSECRET" not in str(err.value) and "\n" not in str(err.value)
 
 
 @pytest.mark.parametrize(

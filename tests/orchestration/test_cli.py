@@ -72,14 +72,16 @@ def test_unreachable_rpc_is_one_clear_line(warehouse_url, tmp_path):
     assert "Traceback" not in result.stderr
 
 
-def test_warehouse_commands_manage_the_embedded_server(tmp_path):
-    env = {"MEVHOUSE_HOME": str(tmp_path), "MEVHOUSE_WAREHOUSE_URL": ""}
+def test_warehouse_commands_manage_the_embedded_server(mevhouse_home):
+    env = {"MEVHOUSE_HOME": str(mevhouse_home), "MEVHOUSE_WAREHOUSE_URL": ""}
     try:
         assert mevhouse("warehouse", "status", env=env).returncode == 3
         started = mevhouse("warehouse", "start", env=env)
         assert started.returncode == 0 and "running on 127.0.0.1:" in started.stdout
         url = mevhouse("warehouse", "url", env=env).stdout.strip()
-        assert url.startswith("postgresql://postgres@127.0.0.1:") and url.endswith("/mevhouse")
+        password = (mevhouse_home / "pg.password").read_text().strip()
+        assert url.startswith(f"postgresql://postgres:{password}@127.0.0.1:")
+        assert url.endswith("/mevhouse")
         assert mevhouse("warehouse", "init", env=env).returncode == 0
         query = mevhouse(
             "warehouse",
@@ -89,6 +91,30 @@ def test_warehouse_commands_manage_the_embedded_server(tmp_path):
             env=env,
         )
         assert query.stdout.strip() == "2"
+        # psql gets the password from its environment: its own command line holds none.
+        argv = mevhouse("warehouse", "psql", "-c", r"\! tr '\0' ' ' < /proc/$PPID/cmdline", env=env)
+        assert "psql" in argv.stdout and password not in argv.stdout
     finally:
         assert "stopped" in mevhouse("warehouse", "stop", env=env).stdout
     assert mevhouse("warehouse", "status", env=env).returncode == 3
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "complaint"),
+    [
+        (["--epochs", "9-2"], {}, "runs backwards"),
+        (["--epochs", "last:0"], {}, "selects nothing"),
+        (["--epochs", "0-99999999"], {}, "too large"),
+        ([], {"MEVHOUSE_RPC_MAX_RPS": "nan"}, "MEVHOUSE_RPC_MAX_RPS='nan' is out of range"),
+        ([], {"SOLANA_RPC_URL": "ftp://x:pw-9z8y7x@h/"}, "SOLANA_RPC_URL="),
+    ],
+)
+def test_bad_inputs_fail_in_one_line_before_any_server_starts(mevhouse_home, args, env, complaint):
+    result = mevhouse(
+        "run", *args, env={"MEVHOUSE_HOME": str(mevhouse_home), "MEVHOUSE_WAREHOUSE_URL": "", **env}
+    )
+    assert result.returncode == 2
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("mevhouse: error: ") and complaint in line
+    assert "pw-9z8y7x" not in result.stderr + result.stdout
+    assert not mevhouse_home.exists()  # no warehouse was initialised, nothing was written

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import io
 import logging
+import stat
 from contextlib import redirect_stdout
 
-from orchestration.run import PROGRESS_LOGGER, progress_to
+from orchestration.run import PROGRESS_LOGGER, new_run_log, progress_to
 
 
 def test_progress_lines_reach_echo_only_inside_the_block() -> None:
@@ -28,3 +29,18 @@ def test_progress_is_shown_while_stdout_goes_to_the_log() -> None:
         logging.getLogger(PROGRESS_LOGGER).info("blocks: 40/40 slots")
     assert "blocks: 40/40" in terminal.getvalue()
     assert "blocks" not in log.getvalue()
+
+
+def test_run_logs_are_readable_by_their_owner_only(tmp_path) -> None:
+    path = new_run_log(tmp_path / "home")
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+
+
+def test_a_retry_wait_reaches_the_terminal() -> None:
+    from ingestion.retry import progress
+
+    lines: list[str] = []
+    with progress_to(lines.append):
+        progress.info("waiting %.1fs: %s", 60.0, "getBlock answered HTTP 429")
+    assert lines == ["      waiting 60.0s: getBlock answered HTTP 429"]

@@ -1,6 +1,6 @@
 import pytest
 
-from orchestration.settings import ConfigError, load_settings, parse_epochs, redact_text, redact_url
+from orchestration.settings import ConfigError, load_settings, parse_epoch_spec, parse_epochs
 
 
 def test_parse_epochs_defaults_to_last_three_closed():
@@ -29,21 +29,71 @@ def test_parse_epochs_rejects_open_and_garbage():
 
 
 @pytest.mark.parametrize(
-    ("url", "secret"),
+    ("spec", "complaint"),
     [
-        ("postgresql://loader:hunter2hunter2@db:5432/w", "hunter2hunter2"),
-        ("https://mainnet.helius-rpc.com/?api-key=0123456789abcdef", "0123456789abcdef"),
-        (
-            "https://solana-mainnet.g.alchemy.com/v2/AbCdEfGhIjKlMnOpQrStUvWx",
-            "AbCdEfGhIjKlMnOpQrStUvWx",
-        ),
+        ("9-2", "runs backwards; write it 2-9"),
+        ("last:0", "selects nothing"),
+        ("0-99999999", "too large"),
+        ("1-1500", "too large"),
+        ("\u0663", "not understood"),  # an Arabic-Indic three: a digit, but not an ASCII one
+        ("last:", "not understood"),
+        ("", "not understood"),
+        ("4,", "not understood"),
     ],
 )
-def test_redaction_hides_secrets_but_keeps_the_host(url, secret):
-    safe = redact_url(url)
-    assert secret not in safe
-    assert (url.split("//")[1].split("/")[0].split("@")[-1].split("?")[0]) in safe
-    assert secret not in redact_text(f"failed to reach {url} (and again {secret})", url)
+def test_epoch_specs_are_refused_with_one_line(spec, complaint):
+    with pytest.raises(ConfigError, match=complaint) as err:
+        parse_epoch_spec(spec or ",")
+    assert "\n" not in str(err.value)
+
+
+def test_a_bad_epoch_spec_in_the_environment_fails_on_load(monkeypatch):
+    monkeypatch.setenv("MEVHOUSE_EPOCHS", "9-2")
+    with pytest.raises(ConfigError, match="backwards"):
+        load_settings()
+
+
+@pytest.mark.parametrize(
+    ("name", "raw"),
+    [
+        ("MEVHOUSE_RPC_MAX_RPS", "nan"),
+        ("MEVHOUSE_RPC_MAX_RPS", "inf"),
+        ("MEVHOUSE_RPC_MAX_RPS", "-1"),
+        ("MEVHOUSE_RPC_CONCURRENCY", "0"),
+        ("MEVHOUSE_RPC_CONCURRENCY", "100000"),
+        ("MEVHOUSE_RETRY_AFTER_MAX", "inf"),
+        ("MEVHOUSE_REQUEST_DEADLINE", "nan"),
+        ("MEVHOUSE_RUN_DEADLINE", "-5"),
+    ],
+)
+def test_numbers_must_be_finite_and_in_range(monkeypatch, name, raw):
+    monkeypatch.setenv(name, raw)
+    with pytest.raises(ConfigError, match=f"{name}=.*out of range"):
+        load_settings()
+
+
+@pytest.mark.parametrize(
+    ("name", "raw"),
+    [
+        ("SOLANA_RPC_URL", "ftp://rpc.example.com/"),
+        ("SOLANA_RPC_URL", "rpc.example.com"),
+        ("JITO_API_URL", "https://:443/"),
+        ("MEVHOUSE_WAREHOUSE_URL", "mysql://u:pw-123456@h/db"),
+        ("SOLANA_RPC_URL", "https://rpc.example.com:k3y9x2abc/"),
+    ],
+)
+def test_urls_are_checked_on_load_without_printing_secrets(monkeypatch, name, raw):
+    monkeypatch.setenv(name, raw)
+    with pytest.raises(ConfigError, match=name) as err:
+        load_settings()
+    assert "pw-123456" not in str(err.value) and "k3y9x2abc" not in str(err.value)
+
+
+def test_waits_are_configurable(monkeypatch):
+    monkeypatch.setenv("MEVHOUSE_RETRY_AFTER_MAX", "5")
+    monkeypatch.setenv("MEVHOUSE_REQUEST_DEADLINE", "90")
+    waits = load_settings().waits
+    assert (waits.max_wait, waits.deadline) == (5.0, 90.0)
 
 
 def test_settings_validate_numbers(monkeypatch):

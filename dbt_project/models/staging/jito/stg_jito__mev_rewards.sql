@@ -1,7 +1,7 @@
 with
 
 raw_mev_rewards as (
-    select * from {{ source('raw_jito', 'mev_rewards') }}
+    select * from {{ without_quarantined(source('raw_jito', 'mev_rewards')) }}
 ),
 
 final as (

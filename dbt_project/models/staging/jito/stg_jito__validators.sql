@@ -1,7 +1,7 @@
 with
 
 raw_validators as (
-    select * from {{ source('raw_jito', 'validators') }}
+    select * from {{ without_quarantined(source('raw_jito', 'validators')) }}
 ),
 
 final as (

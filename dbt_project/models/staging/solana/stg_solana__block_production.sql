@@ -1,7 +1,7 @@
 with
 
 raw_block_production as (
-    select * from {{ source('raw_solana', 'block_production') }}
+    select * from {{ without_quarantined(source('raw_solana', 'block_production')) }}
 ),
 
 final as (

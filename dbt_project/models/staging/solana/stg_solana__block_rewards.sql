@@ -1,7 +1,7 @@
 with
 
 raw_block_rewards as (
-    select * from {{ source('raw_solana', 'block_rewards') }}
+    select * from {{ without_quarantined(source('raw_solana', 'block_rewards')) }}
 ),
 
 final as (

@@ -1,7 +1,7 @@
 with
 
 raw_blocks as (
-    select * from {{ source('raw_solana', 'blocks') }}
+    select * from {{ without_quarantined(source('raw_solana', 'blocks')) }}
 ),
 
 final as (

@@ -1,7 +1,7 @@
 with
 
 raw_cluster_nodes as (
-    select * from {{ source('raw_solana', 'cluster_nodes') }}
+    select * from {{ without_quarantined(source('raw_solana', 'cluster_nodes')) }}
 ),
 
 final as (

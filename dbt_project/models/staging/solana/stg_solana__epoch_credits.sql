@@ -1,7 +1,7 @@
 with
 
 raw_epoch_credits as (
-    select * from {{ source('raw_solana', 'epoch_credits') }}
+    select * from {{ without_quarantined(source('raw_solana', 'epoch_credits')) }}
 ),
 
 final as (

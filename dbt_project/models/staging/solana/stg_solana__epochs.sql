@@ -1,7 +1,7 @@
 with
 
 raw_epochs as (
-    select * from {{ source('raw_solana', 'epochs') }}
+    select * from {{ without_quarantined(source('raw_solana', 'epochs')) }}
 ),
 
 final as (

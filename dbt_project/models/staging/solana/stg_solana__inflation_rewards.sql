@@ -1,7 +1,7 @@
 with
 
 raw_inflation_rewards as (
-    select * from {{ source('raw_solana', 'inflation_rewards') }}
+    select * from {{ without_quarantined(source('raw_solana', 'inflation_rewards')) }}
 ),
 
 final as (

@@ -1,7 +1,7 @@
 with
 
 raw_instructions as (
-    select * from {{ source('raw_solana', 'instructions') }}
+    select * from {{ without_quarantined(source('raw_solana', 'instructions')) }}
 ),
 
 final as (

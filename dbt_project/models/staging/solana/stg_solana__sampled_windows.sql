@@ -1,7 +1,7 @@
 with
 
 raw_sampled_windows as (
-    select * from {{ source('raw_solana', 'sampled_windows') }}
+    select * from {{ without_quarantined(source('raw_solana', 'sampled_windows')) }}
 ),
 
 final as (

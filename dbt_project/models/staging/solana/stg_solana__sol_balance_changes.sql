@@ -1,7 +1,7 @@
 with
 
 raw_sol_balance_changes as (
-    select * from {{ source('raw_solana', 'sol_balance_changes') }}
+    select * from {{ without_quarantined(source('raw_solana', 'sol_balance_changes')) }}
 ),
 
 final as (

@@ -1,7 +1,7 @@
 with
 
 raw_transactions as (
-    select * from {{ source('raw_solana', 'transactions') }}
+    select * from {{ without_quarantined(source('raw_solana', 'transactions')) }}
 ),
 
 final as (

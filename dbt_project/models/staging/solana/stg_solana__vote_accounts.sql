@@ -1,7 +1,7 @@
 with
 
 raw_vote_accounts as (
-    select * from {{ source('raw_solana', 'vote_accounts') }}
+    select * from {{ without_quarantined(source('raw_solana', 'vote_accounts')) }}
 ),
 
 final as (
