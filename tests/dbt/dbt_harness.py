@@ -85,6 +85,12 @@ def run_dbt(warehouse_url: str, args: Sequence[str], work_dir: Path) -> dbtRunne
         return dbtRunner(manifest=manifest).invoke([*args, *_paths(work_dir)])
 
 
+def select(*selectors: str) -> list[str]:
+    """Arguments building `selectors` with only the data tests whose every parent is selected: a
+    test that reads an unselected model would see it missing or stale."""
+    return ["--select", *selectors, "--indirect-selection", "cautious"]
+
+
 def assert_all_passed(result: dbtRunnerResult) -> None:
     """Fail with every node that did not pass (models, tests, unit tests) and its message."""
     assert isinstance(result.result, RunExecutionResult), result.exception

@@ -10,7 +10,7 @@ import psycopg
 import pytest
 from dbt.cli.main import dbtRunnerResult
 from dbt.contracts.results import RunExecutionResult
-from dbt_harness import assert_all_passed, dbt_env, run_dbt
+from dbt_harness import assert_all_passed, dbt_env, run_dbt, select
 from raw_fixtures import Rows, load_raw
 
 from orchestration.assets.dbt import BUILD
@@ -18,9 +18,9 @@ from orchestration.summary import collect_summary
 
 # After the one whole-project build (test_build_and_incremental_rebuilds), each build selects
 # the models a test reads and their parents: most of a build's time is per node.
-FCT_VALIDATOR_EPOCHS = ("--select", "+fct_validator_epochs")
-CLUSTER_EPOCHS = ("--select", "+cluster_epochs")
-VALIDATORS = ("--select", "+path:models/marts/validators")
+FCT_VALIDATOR_EPOCHS = select("+fct_validator_epochs")
+CLUSTER_EPOCHS = select("+cluster_epochs")
+VALIDATORS = select("+path:models/marts/validators")
 
 EPOCHS = (700, 701)
 SLOTS = 432_000
