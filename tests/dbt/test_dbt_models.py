@@ -20,7 +20,7 @@ from orchestration.summary import collect_summary
 # the models a test reads and their parents: most of a build's time is per node.
 FCT_VALIDATOR_EPOCHS = select("+fct_validator_epochs")
 CLUSTER_EPOCHS = select("+cluster_epochs")
-VALIDATORS = select("+path:models/marts/validators")
+VALIDATORS = select("+delegation_recommendations", "+dim_validators")  # every validators mart
 
 EPOCHS = (700, 701)
 SLOTS = 432_000

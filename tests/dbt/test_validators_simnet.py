@@ -8,6 +8,7 @@ tables as the dlt sources would load them, each epoch's vote accounts snapshotte
 from __future__ import annotations
 
 import csv
+from collections import Counter, defaultdict
 from pathlib import Path
 
 import pandas as pd
@@ -163,13 +164,14 @@ def latent_balanced_score(
     rugs: set[tuple[str, int]],
     inflation_shares: dict[int, float],
     cluster_skip_probability: float,
+    facts: dict[str, float],
 ) -> float:
-    """The balanced profile's score from simnet's planted traits alone, nothing read back from
-    the warehouse: skip probability, vote quality and the commission histories.
+    """The balanced profile's score from simnet alone, nothing read back from the warehouse:
+    the planted traits (skip probability, vote quality, commission histories) in place of what
+    the warehouse measures, and simnet's own answers for the facts (`simnet_facts`).
 
-    Stake, MEV yield and tenure are facts rather than quality, so their components are left
-    out. Gated (0): a planted rug, a commission over the cap, a vote quality under the
-    credit-ratio floor.
+    Gated (0): a planted rug, a commission over the cap, a vote quality under the credit-ratio
+    floor.
     """
     profile = balanced_profile()
     commission = max(validator.commission_at(e) for e in epochs)
@@ -188,9 +190,44 @@ def latent_balanced_score(
         "reliability": 100 * min(1.0, relative_production),
         "voting": 100 * min(1.0, validator.vote_quality),
         "cost": 100 * (1 - share * commission / 100 - (1 - share) * mev_commission / 10_000),
+        **facts,
     }
     weights = {name: float(profile[f"weight_{name}"]) for name in components}
     return sum(weights[n] * c for n, c in components.items()) / sum(weights.values())
+
+
+def simnet_facts(cluster: Cluster, window: list[int]) -> dict[str, dict[str, float]]:
+    """Per vote account, the components that measure facts rather than quality, from simnet's
+    kobe answers over the window (docs/validator_scores.md gives the formulas): MEV passed to
+    stakers per staked lamport against the cluster's, stake against the smallest superminority
+    member's, and the epochs staked in the window."""
+    answers = {e: kobe.validators(cluster, e)["validators"] for e in window}
+    staker_mev: dict[str, float] = defaultdict(float)
+    staked: dict[str, float] = defaultdict(float)
+    for rows in answers.values():
+        for row in rows:
+            bps = row["mev_commission_bps"] if row["running_jito"] else 10_000
+            staker_mev[row["vote_account"]] += (row["mev_rewards"] or 0) * (1 - bps / 10_000)
+            staked[row["vote_account"]] += row["active_stake"]
+    cluster_yield = sum(staker_mev.values()) / sum(staked.values())
+    stakes = {row["vote_account"]: row["active_stake"] for row in answers[max(window)]}
+    running, smallest_member = 0, 0
+    for stake in sorted(stakes.values(), reverse=True):
+        running += stake
+        if running > sum(stakes.values()) / 3:
+            smallest_member = stake
+            break
+    epochs_staked = Counter(row["vote_account"] for rows in answers.values() for row in rows)
+    return {
+        vote: {
+            "mev_yield": 100 * min(1.0, staker_mev[vote] / staked[vote] / cluster_yield),
+            "decentralization": 0.0
+            if stake >= smallest_member
+            else 100 * max(0.0, 1 - stake / smallest_member),
+            "tenure": 100 * min(1.0, epochs_staked[vote] / len(window)),
+        }
+        for vote, stake in stakes.items()
+    }
 
 
 def simnet_inflation_shares(cluster: Cluster) -> dict[int, float]:
@@ -236,6 +273,8 @@ def test_rugs_and_scores_match_the_truth(
     inflation_shares = simnet_inflation_shares(cluster)
     scored = [validators[vote] for vote, _ in scores]
     cluster_skip_probability = sum(v.skip_probability for v in scored) / len(scored)
+    window = int(balanced_profile()["window_epochs"])
+    facts = simnet_facts(cluster, closed[-window:])
     measured, latent = [], []
     for validator, (_, total) in zip(scored, scores, strict=True):
         epochs = [
@@ -247,7 +286,12 @@ def test_rugs_and_scores_match_the_truth(
         measured.append(float(total))
         latent.append(
             latent_balanced_score(
-                validator, epochs, rugs, inflation_shares, cluster_skip_probability
+                validator,
+                epochs,
+                rugs,
+                inflation_shares,
+                cluster_skip_probability,
+                facts[validator.vote_account],
             )
         )
     assert len(scores) > 200

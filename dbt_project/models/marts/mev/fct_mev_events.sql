@@ -4,5 +4,6 @@
 -- the header of its intermediate/mev/int_mev_* model).
 -- Readers query this mart; intermediate models read int_mev_events, the layer below.
 
-select * from {{ ref('int_mev_events') }}
+-- Every column of int_mev_events: the enforced contract in _mev__models.yml names them.
+select * from {{ ref('int_mev_events') }}  -- noqa: AM04
 where {{ epoch_filter('epoch') }}
