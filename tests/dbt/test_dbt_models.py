@@ -20,7 +20,7 @@ from orchestration.summary import collect_summary
 # the models a test reads and their parents: most of a build's time is per node.
 FCT_VALIDATOR_EPOCHS = select("+fct_validator_epochs")
 CLUSTER_EPOCHS = select("+cluster_epochs")
-VALIDATORS = select("+delegation_recommendations", "+dim_validators")  # every validators mart
+VALIDATOR_MARTS = select("+delegation_recommendations", "+dim_validators")  # and their parents
 
 EPOCHS = (700, 701)
 SLOTS = 432_000
@@ -407,7 +407,7 @@ def test_epoch_by_epoch_builds_read_history(warehouse_url: str, tmp_path: Path) 
     for epoch in (700, 701, 702):
         result = run_dbt(
             warehouse_url,
-            [*BUILD, *VALIDATORS, "--vars", json.dumps({"epochs": [epoch]})],
+            [*BUILD, *VALIDATOR_MARTS, "--vars", json.dumps({"epochs": [epoch]})],
             tmp_path,
         )
         assert_all_passed(result)
@@ -457,6 +457,6 @@ def test_epoch_by_epoch_builds_read_history(warehouse_url: str, tmp_path: Path) 
     ]
     assert all(" Score " in line or "Excluded" in line for line in lines[start + 2 : start + 4])
 
-    result = run_dbt(warehouse_url, [*BUILD, *VALIDATORS, "--full-refresh"], tmp_path)
+    result = run_dbt(warehouse_url, [*BUILD, *VALIDATOR_MARTS, "--full-refresh"], tmp_path)
     assert_all_passed(result)
     assert query(warehouse_url, scores_sql) == by_epoch

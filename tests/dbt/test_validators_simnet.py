@@ -218,16 +218,19 @@ def simnet_facts(cluster: Cluster, window: list[int]) -> dict[str, dict[str, flo
             smallest_member = stake
             break
     epochs_staked = Counter(row["vote_account"] for rows in answers.values() for row in rows)
-    return {
-        vote: {
-            "mev_yield": 100 * min(1.0, staker_mev[vote] / staked[vote] / cluster_yield),
+    facts = {}
+    for vote in staked:
+        stake = stakes.get(vote, 0)
+        facts[vote] = {
+            "mev_yield": 100 * min(1.0, staker_mev[vote] / staked[vote] / cluster_yield)
+            if staked[vote]
+            else 0.0,
             "decentralization": 0.0
             if stake >= smallest_member
             else 100 * max(0.0, 1 - stake / smallest_member),
             "tenure": 100 * min(1.0, epochs_staked[vote] / len(window)),
         }
-        for vote, stake in stakes.items()
-    }
+    return facts
 
 
 def simnet_inflation_shares(cluster: Cluster) -> dict[int, float]:
