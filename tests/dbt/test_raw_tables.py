@@ -8,8 +8,13 @@ from simnet_warehouse import LoadedWarehouse
 
 from ingestion.raw_tables import RAW_TABLES, SOURCES_YML, generate
 
-# How PostgreSQL's format_type() spells the declared SQL types it does not print as declared.
-FORMATTED = {"timestamptz": "timestamp with time zone", "numeric": "numeric(20,0)"}
+# How PostgreSQL's format_type() spells the columns dlt creates for these declared types (dlt
+# creates text as an unbounded varchar, the same to PostgreSQL).
+FORMATTED = {
+    "text": "character varying",
+    "timestamptz": "timestamp with time zone",
+    "numeric": "numeric(20,0)",
+}
 
 
 def test_the_dbt_sources_are_generated_from_the_declarations() -> None:
