@@ -33,8 +33,9 @@ audit: $(STAMP)
 run: $(STAMP)
 	$(BIN)/mevhouse run
 
+# PYTEST_ARGS adds pytest options, e.g. `make test PYTEST_ARGS="--durations=20"` (CI does).
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check orchestration ingestion simnet expectations tests bench

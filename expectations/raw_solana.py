@@ -10,12 +10,6 @@ if TYPE_CHECKING:
     from great_expectations.expectations import Expectation
 
 
-def _not_null(*columns: str) -> list[Expectation]:
-    import great_expectations.expectations as gxe
-
-    return [gxe.ExpectColumnValuesToNotBeNull(column=column) for column in columns]
-
-
 def at_least_zero(*columns: str) -> list[Expectation]:
     import great_expectations.expectations as gxe
 
@@ -28,18 +22,6 @@ def pubkeys(*columns: str) -> list[Expectation]:
     return [
         gxe.ExpectColumnValuesToMatchRegex(column=c, regex=BASE58_PUBKEY_REGEX) for c in columns
     ]
-
-
-def keyed(key: tuple[str, ...], *not_null: str) -> list[Expectation]:
-    """The key's columns and `not_null` are never null, and the key is unique."""
-    import great_expectations.expectations as gxe
-
-    unique: Expectation = (
-        gxe.ExpectColumnValuesToBeUnique(column=key[0])
-        if len(key) == 1
-        else gxe.ExpectCompoundColumnsToBeUnique(column_list=list(key))
-    )
-    return [*_not_null(*key, *not_null), unique]
 
 
 def _observed_after(strictly: bool) -> Expectation:
@@ -55,18 +37,6 @@ def vote_accounts() -> list[Expectation]:
     import great_expectations.expectations as gxe
 
     return [
-        *_not_null(
-            "epoch",
-            "vote_pubkey",
-            "node_pubkey",
-            "activated_stake",
-            "commission",
-            "epoch_vote_account",
-            "delinquent",
-            "last_vote",
-            "observed_epoch",
-        ),
-        gxe.ExpectCompoundColumnsToBeUnique(column_list=["epoch", "vote_pubkey"]),
         gxe.ExpectColumnValuesToBeBetween(column="activated_stake", min_value=0),
         gxe.ExpectColumnValuesToBeBetween(column="commission", min_value=0, max_value=100),
         gxe.ExpectColumnValuesToBeBetween(column="credits", min_value=0),
@@ -84,8 +54,6 @@ def block_production() -> list[Expectation]:
     import great_expectations.expectations as gxe
 
     return [
-        *_not_null("epoch", "identity", "leader_slots", "blocks_produced"),
-        gxe.ExpectCompoundColumnsToBeUnique(column_list=["epoch", "identity"]),
         gxe.ExpectColumnValuesToBeBetween(column="leader_slots", min_value=0),
         gxe.ExpectColumnValuesToBeBetween(column="blocks_produced", min_value=0),
         gxe.ExpectColumnPairValuesAToBeGreaterThanB(
@@ -103,8 +71,6 @@ def epochs() -> list[Expectation]:
     import great_expectations.expectations as gxe
 
     return [
-        *_not_null("epoch", "first_slot", "last_slot", "slots_in_epoch", "observed_epoch"),
-        gxe.ExpectColumnValuesToBeUnique(column="epoch"),
         gxe.ExpectColumnPairValuesAToBeGreaterThanB(
             column_A="last_slot", column_B="first_slot", or_equal=True
         ),
@@ -125,7 +91,6 @@ def epoch_credits() -> list[Expectation]:
     import great_expectations.expectations as gxe
 
     return [
-        *keyed(("epoch", "vote_pubkey"), "credits", "previous_credits", "earned", "observed_epoch"),
         *at_least_zero("epoch", "previous_credits", "earned"),
         # Credits are cumulative: an epoch ends with at least what the one before ended with.
         gxe.ExpectColumnPairValuesAToBeGreaterThanB(
@@ -138,7 +103,7 @@ def epoch_credits() -> list[Expectation]:
 
 def leader_schedule() -> list[Expectation]:
     """One row per slot: its scheduled leader."""
-    return [*keyed(("slot",), "epoch", "identity"), *at_least_zero("slot", "epoch")]
+    return at_least_zero("slot", "epoch")
 
 
 def inflation_rewards() -> list[Expectation]:
@@ -146,7 +111,6 @@ def inflation_rewards() -> list[Expectation]:
     import great_expectations.expectations as gxe
 
     return [
-        *keyed(("epoch", "vote_pubkey"), "amount", "post_balance", "effective_slot"),
         *at_least_zero("epoch", "amount", "effective_slot"),
         gxe.ExpectColumnValuesToBeBetween(column="commission", min_value=0, max_value=100),
         # The balance after the reward holds the reward.
@@ -160,7 +124,6 @@ def inflation_rewards() -> list[Expectation]:
 def cluster_nodes() -> list[Expectation]:
     """One row per gossip node and epoch it was observed in."""
     return [
-        *keyed(("observed_epoch", "identity")),
         *at_least_zero("observed_epoch", "feature_set"),
         *pubkeys("identity"),
     ]
@@ -169,18 +132,13 @@ def cluster_nodes() -> list[Expectation]:
 SUITES: dict[str, SuiteSpec] = {
     spec.table: spec
     for spec in (
-        SuiteSpec("raw_solana.vote_accounts", ("epoch", "vote_pubkey"), vote_accounts),
-        SuiteSpec("raw_solana.block_production", ("epoch", "identity"), block_production),
-        SuiteSpec("raw_solana.epochs", ("epoch",), epochs),
-        SuiteSpec("raw_solana.epoch_credits", ("epoch", "vote_pubkey"), epoch_credits),
-        SuiteSpec("raw_solana.leader_schedule", ("slot",), leader_schedule),
-        SuiteSpec("raw_solana.inflation_rewards", ("epoch", "vote_pubkey"), inflation_rewards),
+        SuiteSpec("raw_solana.vote_accounts", vote_accounts),
+        SuiteSpec("raw_solana.block_production", block_production),
+        SuiteSpec("raw_solana.epochs", epochs),
+        SuiteSpec("raw_solana.epoch_credits", epoch_credits),
+        SuiteSpec("raw_solana.leader_schedule", leader_schedule),
+        SuiteSpec("raw_solana.inflation_rewards", inflation_rewards),
         # A snapshot of the cluster as it is, filed under the epoch it was observed in.
-        SuiteSpec(
-            "raw_solana.cluster_nodes",
-            ("observed_epoch", "identity"),
-            cluster_nodes,
-            partition_column="observed_epoch",
-        ),
+        SuiteSpec("raw_solana.cluster_nodes", cluster_nodes),
     )
 }

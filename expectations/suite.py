@@ -1,10 +1,13 @@
-"""What a raw-table suite declares: the table, its key and its expectations."""
+"""What a raw-table suite declares: the table and its expectations beyond the declaration."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from ingestion.contract import Table
+from ingestion.raw_tables import RAW_TABLES
 
 if TYPE_CHECKING:
     from great_expectations.expectations import Expectation
@@ -16,16 +19,27 @@ BASE58_PUBKEY_REGEX = r"^[1-9A-HJ-NP-Za-km-z]{32,44}$"
 
 @dataclass(frozen=True)
 class SuiteSpec:
-    """A GX suite for one raw table.
+    """A GX suite for one raw table: the table's declared key (unique, not null) and not-null
+    columns (ingestion/raw_tables.py), then `checks`, the suite's own expectations.
 
-    `expectations` builds fresh GX objects on every call (GX mutates them when a suite is run),
-    and imports GX lazily so that importing the registry stays cheap.
+    `checks` builds fresh GX objects on every call (GX mutates them when a suite is run), and
+    imports GX lazily so that importing the registry stays cheap.
     """
 
     table: str
-    primary_key: tuple[str, ...]
-    expectations: Callable[[], list[Expectation]]
-    partition_column: str = "epoch"
+    checks: Callable[[], list[Expectation]]
+
+    @property
+    def contract(self) -> Table:
+        return RAW_TABLES[self.table]
+
+    @property
+    def primary_key(self) -> tuple[str, ...]:
+        return self.contract.key
+
+    @property
+    def partition_column(self) -> str:
+        return self.contract.partition
 
     @property
     def schema_name(self) -> str:
@@ -34,3 +48,15 @@ class SuiteSpec:
     @property
     def table_name(self) -> str:
         return self.table.split(".", 1)[1]
+
+    def expectations(self) -> list[Expectation]:
+        import great_expectations.expectations as gxe
+
+        key = list(self.primary_key)
+        unique: Expectation = (
+            gxe.ExpectColumnValuesToBeUnique(column=key[0])
+            if len(key) == 1
+            else gxe.ExpectCompoundColumnsToBeUnique(column_list=key)
+        )
+        not_null = [gxe.ExpectColumnValuesToNotBeNull(column=c) for c in self.contract.not_null]
+        return [*not_null, unique, *self.checks()]

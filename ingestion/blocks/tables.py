@@ -1,73 +1,11 @@
-"""The block-level raw tables: keys, Arrow schemas and dlt column hints, from one definition.
+"""The block-level raw tables, declared once (ingestion/contract.py derives the rest).
 
 docs/raw_tables.md ("raw_solana, block level") is the contract these follow.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-
-import pyarrow as pa
-from dlt.common.schema.typing import TColumnSchema
-
-BIGINT = pa.int64()
-TEXT = pa.string()
-BOOL = pa.bool_()
-TIME = pa.timestamp("s", tz="UTC")
-# Token amounts are u64: up to 20 digits, past bigint.
-AMOUNT = pa.decimal128(20, 0)
-# JSON arrays travel as text in Arrow and land as jsonb through this hint.
-JSON = "json"
-
-
-_DLT_TYPES = {
-    BIGINT: "bigint",
-    TEXT: "text",
-    BOOL: "bool",
-    TIME: "timestamp",
-    pa.float64(): "double",
-}
-
-
-@dataclass(frozen=True)
-class Column:
-    name: str
-    type: pa.DataType | str
-    nullable: bool = True
-
-
-@dataclass(frozen=True)
-class Table:
-    name: str
-    key: tuple[str, ...]
-    columns: tuple[Column, ...]
-
-    @property
-    def names(self) -> list[str]:
-        return [c.name for c in self.columns]
-
-    @property
-    def arrow_schema(self) -> pa.Schema:
-        return pa.schema(
-            pa.field(c.name, TEXT if c.type == JSON else c.type, nullable=c.nullable)
-            for c in self.columns
-        )
-
-    def dlt_columns(self) -> dict[str, TColumnSchema]:
-        """The complete dlt columns: files are imported as they are, dlt infers nothing."""
-        hints: dict[str, TColumnSchema] = {}
-        for c in self.columns:
-            hint: dict[str, Any] = {"nullable": c.nullable and c.name not in self.key}
-            if c.type == AMOUNT:
-                hint.update(data_type="decimal", precision=20, scale=0)
-            else:
-                hint["data_type"] = c.type if c.type == JSON else _DLT_TYPES[c.type]
-            hints[c.name] = hint  # type: ignore[assignment]
-        return hints
-
-    def arrow(self, data: dict[str, list[Any]]) -> pa.Table:
-        return pa.Table.from_pydict(data, schema=self.arrow_schema)
+from ingestion.contract import AMOUNT, BIGINT, BOOL, DOUBLE, JSON, TEXT, TIME, Column, Table
 
 
 def _table(name: str, key: tuple[str, ...], *columns: Column) -> Table:
@@ -111,7 +49,7 @@ SAMPLED_WINDOWS = _table(
     Column("epoch", BIGINT, False),
     Column("window_start", BIGINT, False),
     Column("leader", TEXT),
-    Column("sample_rate", pa.float64(), False),
+    Column("sample_rate", DOUBLE, False),
 )
 
 TRANSACTIONS = _table(

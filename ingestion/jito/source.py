@@ -12,7 +12,7 @@ from dlt.extract.source import DltSource
 
 from ingestion.jito import helpers
 from ingestion.jito.client import JitoApi
-from ingestion.jito.settings import MEV_REWARD_COLUMNS, VALIDATOR_COLUMNS
+from ingestion.jito.settings import MEV_REWARDS, VALIDATORS
 from ingestion.retry import DEFAULT_WAITS, WaitLimits
 from ingestion.rpc import run_sync
 
@@ -48,10 +48,10 @@ def jito_source(config: JitoConfig, epochs: list[int]) -> Any:
     """Validators' MEV commission and rewards, and the network's MEV, for the given epochs."""
 
     @dlt.resource(
-        name="validators",
-        primary_key=("epoch", "vote_account"),
+        name=VALIDATORS.name,
+        primary_key=VALIDATORS.key,
         write_disposition="merge",
-        columns=VALIDATOR_COLUMNS,
+        columns=VALIDATORS.dlt_columns(),
     )
     def validators() -> Rows:
         answers = fetch_epochs(config, "/api/v1/validators", epochs)
@@ -59,10 +59,10 @@ def jito_source(config: JitoConfig, epochs: list[int]) -> Any:
             yield helpers.validator_rows(answer, epoch)
 
     @dlt.resource(
-        name="mev_rewards",
-        primary_key="epoch",
+        name=MEV_REWARDS.name,
+        primary_key=MEV_REWARDS.key,
         write_disposition="merge",
-        columns=MEV_REWARD_COLUMNS,
+        columns=MEV_REWARDS.dlt_columns(),
     )
     def mev_rewards() -> Rows:
         answers = fetch_epochs(config, "/api/v1/mev_rewards", epochs)

@@ -1,93 +1,114 @@
-"""Column hints and keys of the raw_solana tables."""
+"""The raw_solana tables the epoch-level source loads, declared once (see ingestion/contract.py)."""
 
 from __future__ import annotations
 
-from ingestion.columns import columns as _columns
+from ingestion.contract import BIGINT, BOOL, DOUBLE, TEXT, TIME, Column, Table
 
-EPOCH_COLUMNS = _columns(
-    {
-        "epoch": "bigint",
-        "first_slot": "bigint",
-        "last_slot": "bigint",
-        "slots_in_epoch": "bigint",
-        "start_time": "timestamp",
-        "end_time": "timestamp",
-        "inflation_total": "double",
-        "inflation_validator": "double",
-        "inflation_foundation": "double",
-        "observed_epoch": "bigint",
-    },
-    nullable=(
-        "start_time",
-        "end_time",
-        "inflation_total",
-        "inflation_validator",
-        "inflation_foundation",
+EPOCHS = Table(
+    "epochs",
+    ("epoch",),
+    (
+        Column("epoch", BIGINT, False),
+        Column("first_slot", BIGINT, False),
+        Column("last_slot", BIGINT, False),
+        Column("slots_in_epoch", BIGINT, False),
+        Column("start_time", TIME),
+        Column("end_time", TIME),
+        Column("inflation_total", DOUBLE),
+        Column("inflation_validator", DOUBLE),
+        Column("inflation_foundation", DOUBLE),
+        Column("observed_epoch", BIGINT, False),
     ),
 )
 
-VOTE_ACCOUNT_COLUMNS = _columns(
-    {
-        "epoch": "bigint",
-        "vote_pubkey": "text",
-        "node_pubkey": "text",
-        "activated_stake": "bigint",
-        "commission": "bigint",
-        "epoch_vote_account": "bool",
-        "delinquent": "bool",
-        "last_vote": "bigint",
-        "root_slot": "bigint",
-        "credits": "bigint",
-        "observed_epoch": "bigint",
-    },
-    nullable=("root_slot", "credits"),
+VOTE_ACCOUNTS = Table(
+    "vote_accounts",
+    ("epoch", "vote_pubkey"),
+    (
+        Column("epoch", BIGINT, False),
+        Column("vote_pubkey", TEXT, False),
+        Column("node_pubkey", TEXT, False),
+        Column("activated_stake", BIGINT, False),
+        Column("commission", BIGINT, False),
+        Column("epoch_vote_account", BOOL, False),
+        Column("delinquent", BOOL, False),
+        Column("last_vote", BIGINT, False),
+        Column("root_slot", BIGINT),
+        Column("credits", BIGINT),
+        Column("observed_epoch", BIGINT, False),
+    ),
 )
 
-EPOCH_CREDIT_COLUMNS = _columns(
-    {
-        "epoch": "bigint",
-        "vote_pubkey": "text",
-        "credits": "bigint",
-        "previous_credits": "bigint",
-        "earned": "bigint",
-        "observed_epoch": "bigint",
-    }
+EPOCH_CREDITS = Table(
+    "epoch_credits",
+    ("epoch", "vote_pubkey"),
+    (
+        Column("epoch", BIGINT, False),
+        Column("vote_pubkey", TEXT, False),
+        Column("credits", BIGINT, False),
+        Column("previous_credits", BIGINT, False),
+        Column("earned", BIGINT, False),
+        Column("observed_epoch", BIGINT, False),
+    ),
 )
 
-BLOCK_PRODUCTION_COLUMNS = _columns(
-    {
-        "epoch": "bigint",
-        "identity": "text",
-        "leader_slots": "bigint",
-        "blocks_produced": "bigint",
-        "first_slot": "bigint",
-        "last_slot": "bigint",
-    }
+BLOCK_PRODUCTION = Table(
+    "block_production",
+    ("epoch", "identity"),
+    (
+        Column("epoch", BIGINT, False),
+        Column("identity", TEXT, False),
+        Column("leader_slots", BIGINT, False),
+        Column("blocks_produced", BIGINT, False),
+        Column("first_slot", BIGINT, False),
+        Column("last_slot", BIGINT, False),
+    ),
 )
 
-LEADER_SCHEDULE_COLUMNS = _columns({"slot": "bigint", "epoch": "bigint", "identity": "text"})
-
-INFLATION_REWARD_COLUMNS = _columns(
-    {
-        "epoch": "bigint",
-        "vote_pubkey": "text",
-        "amount": "bigint",
-        "post_balance": "bigint",
-        "commission": "bigint",
-        "effective_slot": "bigint",
-    },
-    nullable=("commission",),
+LEADER_SCHEDULE = Table(
+    "leader_schedule",
+    ("slot",),
+    (
+        Column("slot", BIGINT, False),
+        Column("epoch", BIGINT, False),
+        Column("identity", TEXT, False),
+    ),
 )
 
-CLUSTER_NODE_COLUMNS = _columns(
-    {
-        "observed_epoch": "bigint",
-        "identity": "text",
-        "version": "text",
-        "feature_set": "bigint",
-        "gossip": "text",
-        "rpc": "text",
-        "tpu": "text",
-    },
-    nullable=("version", "feature_set", "gossip", "rpc", "tpu"),
+INFLATION_REWARDS = Table(
+    "inflation_rewards",
+    ("epoch", "vote_pubkey"),
+    (
+        Column("epoch", BIGINT, False),
+        Column("vote_pubkey", TEXT, False),
+        Column("amount", BIGINT, False),
+        Column("post_balance", BIGINT, False),
+        Column("commission", BIGINT),
+        Column("effective_slot", BIGINT, False),
+    ),
+)
+
+CLUSTER_NODES = Table(
+    "cluster_nodes",
+    ("observed_epoch", "identity"),
+    (
+        Column("observed_epoch", BIGINT, False),
+        Column("identity", TEXT, False),
+        Column("version", TEXT),
+        Column("feature_set", BIGINT),
+        Column("gossip", TEXT),
+        Column("rpc", TEXT),
+        Column("tpu", TEXT),
+    ),
+    partition="observed_epoch",
+)
+
+TABLES = (
+    EPOCHS,
+    VOTE_ACCOUNTS,
+    EPOCH_CREDITS,
+    BLOCK_PRODUCTION,
+    LEADER_SCHEDULE,
+    INFLATION_REWARDS,
+    CLUSTER_NODES,
 )

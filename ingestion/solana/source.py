@@ -18,13 +18,13 @@ from ingestion.rpc import SolanaRpc, run_sync
 from ingestion.solana import fetch, helpers
 from ingestion.solana.cluster import RpcConfig, cluster_position, require_closed
 from ingestion.solana.settings import (
-    BLOCK_PRODUCTION_COLUMNS,
-    CLUSTER_NODE_COLUMNS,
-    EPOCH_COLUMNS,
-    EPOCH_CREDIT_COLUMNS,
-    INFLATION_REWARD_COLUMNS,
-    LEADER_SCHEDULE_COLUMNS,
-    VOTE_ACCOUNT_COLUMNS,
+    BLOCK_PRODUCTION,
+    CLUSTER_NODES,
+    EPOCH_CREDITS,
+    EPOCHS,
+    INFLATION_REWARDS,
+    LEADER_SCHEDULE,
+    VOTE_ACCOUNTS,
 )
 
 log = logging.getLogger(__name__)
@@ -66,7 +66,10 @@ def solana_source(config: RpcConfig, epochs: list[int]) -> Any:
     cluster = ClusterSnapshot(config, epochs)
 
     @dlt.resource(
-        name="epochs", primary_key="epoch", write_disposition="merge", columns=EPOCH_COLUMNS
+        name=EPOCHS.name,
+        primary_key=EPOCHS.key,
+        write_disposition="merge",
+        columns=EPOCHS.dlt_columns(),
     )
     def epochs_resource() -> Rows:
         schedule, current = cluster.position
@@ -83,10 +86,10 @@ def solana_source(config: RpcConfig, epochs: list[int]) -> Any:
         ]
 
     @dlt.resource(
-        name="vote_accounts",
-        primary_key=("epoch", "vote_pubkey"),
+        name=VOTE_ACCOUNTS.name,
+        primary_key=VOTE_ACCOUNTS.key,
         write_disposition="merge",
-        columns=VOTE_ACCOUNT_COLUMNS,
+        columns=VOTE_ACCOUNTS.dlt_columns(),
     )
     def vote_accounts() -> Rows:
         status, current = cluster.vote_accounts
@@ -94,10 +97,10 @@ def solana_source(config: RpcConfig, epochs: list[int]) -> Any:
             yield helpers.vote_account_rows(status, epoch, observed_epoch=current)
 
     @dlt.resource(
-        name="epoch_credits",
-        primary_key=("epoch", "vote_pubkey"),
+        name=EPOCH_CREDITS.name,
+        primary_key=EPOCH_CREDITS.key,
         write_disposition="merge",
-        columns=EPOCH_CREDIT_COLUMNS,
+        columns=EPOCH_CREDITS.dlt_columns(),
     )
     def epoch_credits() -> Rows:
         # The whole history the snapshot holds, not only `epochs`: each snapshot adds to it.
@@ -105,10 +108,10 @@ def solana_source(config: RpcConfig, epochs: list[int]) -> Any:
         yield helpers.epoch_credit_rows(status, observed_epoch=current)
 
     @dlt.resource(
-        name="block_production",
-        primary_key=("epoch", "identity"),
+        name=BLOCK_PRODUCTION.name,
+        primary_key=BLOCK_PRODUCTION.key,
         write_disposition="merge",
-        columns=BLOCK_PRODUCTION_COLUMNS,
+        columns=BLOCK_PRODUCTION.dlt_columns(),
     )
     def block_production() -> Rows:
         schedule, _ = cluster.position
@@ -120,10 +123,10 @@ def solana_source(config: RpcConfig, epochs: list[int]) -> Any:
             yield helpers.block_production_rows(production, epoch)
 
     @dlt.resource(
-        name="leader_schedule",
-        primary_key="slot",
+        name=LEADER_SCHEDULE.name,
+        primary_key=LEADER_SCHEDULE.key,
         write_disposition="merge",
-        columns=LEADER_SCHEDULE_COLUMNS,
+        columns=LEADER_SCHEDULE.dlt_columns(),
         file_format="csv",
     )
     def leader_schedule() -> Iterator[pa.Table]:
@@ -148,10 +151,10 @@ def solana_source(config: RpcConfig, epochs: list[int]) -> Any:
             yield helpers.leader_schedule_table(slots, epoch, first)
 
     @dlt.resource(
-        name="inflation_rewards",
-        primary_key=("epoch", "vote_pubkey"),
+        name=INFLATION_REWARDS.name,
+        primary_key=INFLATION_REWARDS.key,
         write_disposition="merge",
-        columns=INFLATION_REWARD_COLUMNS,
+        columns=INFLATION_REWARDS.dlt_columns(),
     )
     def inflation_rewards() -> Rows:
         status, _ = cluster.vote_accounts
@@ -165,10 +168,10 @@ def solana_source(config: RpcConfig, epochs: list[int]) -> Any:
             yield helpers.inflation_reward_rows(rewards, epoch)
 
     @dlt.resource(
-        name="cluster_nodes",
-        primary_key=("observed_epoch", "identity"),
+        name=CLUSTER_NODES.name,
+        primary_key=CLUSTER_NODES.key,
         write_disposition="merge",
-        columns=CLUSTER_NODE_COLUMNS,
+        columns=CLUSTER_NODES.dlt_columns(),
     )
     def cluster_nodes() -> Rows:
         _, current = cluster.position

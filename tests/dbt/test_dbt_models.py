@@ -10,11 +10,17 @@ import psycopg
 import pytest
 from dbt.cli.main import dbtRunnerResult
 from dbt.contracts.results import RunExecutionResult
-from dbt_harness import assert_all_passed, dbt_env, run_dbt
+from dbt_harness import assert_all_passed, dbt_env, run_dbt, select
 from raw_fixtures import Rows, load_raw
 
 from orchestration.assets.dbt import BUILD
 from orchestration.summary import collect_summary
+
+# After the one whole-project build (test_build_and_incremental_rebuilds), each build selects
+# the models a test reads and their parents: most of a build's time is per node.
+FCT_VALIDATOR_EPOCHS = select("+fct_validator_epochs")
+CLUSTER_EPOCHS = select("+cluster_epochs")
+VALIDATOR_MARTS = select("+delegation_recommendations", "+dim_validators")  # and their parents
 
 EPOCHS = (700, 701)
 SLOTS = 432_000
@@ -47,12 +53,15 @@ MODELS = {
     "fct_jito_tips",
     "fct_mev_events",
     "fct_validator_epochs",
+    "int_blocks",
     "int_cluster_epochs",
     "int_dex_swap_legs",
+    "int_jito_tips",
     "int_market_hourly_coverage",
     "int_mev_arbitrage_cycles",
     "int_mev_arbitrages",
     "int_mev_backruns",
+    "int_mev_events",
     "int_mev_liquidations",
     "int_mev_sandwiches",
     "int_mev_transaction_tips",
@@ -226,15 +235,15 @@ def test_build_and_incremental_rebuilds(warehouse_url: str, tmp_path: Path) -> N
             " where identity = 'node_a'"
         )
     epochs_701 = ["--vars", json.dumps({"epochs": [701]})]
-    result = run_dbt(warehouse_url, [*BUILD, *epochs_701], tmp_path)
+    result = run_dbt(warehouse_url, [*BUILD, *FCT_VALIDATOR_EPOCHS, *epochs_701], tmp_path)
     assert_all_passed(result)
     rates = skip_rates(warehouse_url)
     assert len(rates) == 8
     assert rates[(701, "vote_a")] == Decimal("0.5")
     assert rates[(700, "vote_a")] == Decimal("0.1")
 
-    # A second build of everything catches epoch 700 up and keeps one row per vote account.
-    result = run_dbt(warehouse_url, BUILD, tmp_path)
+    # A second build of every epoch catches epoch 700 up and keeps one row per vote account.
+    result = run_dbt(warehouse_url, [*BUILD, *FCT_VALIDATOR_EPOCHS], tmp_path)
     assert_all_passed(result)
     rates = skip_rates(warehouse_url)
     assert len(rates) == 8
@@ -244,7 +253,7 @@ def test_build_and_incremental_rebuilds(warehouse_url: str, tmp_path: Path) -> N
     epochs_700 = ["--vars", json.dumps({"epochs": [700]})]
     result = run_dbt(
         warehouse_url,
-        [*BUILD, "--full-refresh", *epochs_700],
+        [*BUILD, *FCT_VALIDATOR_EPOCHS, "--full-refresh", *epochs_700],
         tmp_path,
     )
     assert_all_passed(result)
@@ -256,7 +265,7 @@ def test_build_and_incremental_rebuilds(warehouse_url: str, tmp_path: Path) -> N
 def test_blocks_beyond_leader_slots_fail_the_build(warehouse_url: str, tmp_path: Path) -> None:
     load_raw(warehouse_url, raw_rows({**BLOCK_PRODUCTION, (701, "node_b"): (12, 13)}))
 
-    result = run_dbt(warehouse_url, BUILD, tmp_path)
+    result = run_dbt(warehouse_url, [*BUILD, *FCT_VALIDATOR_EPOCHS], tmp_path)
 
     assert not result.success
     failed = {name for name, status in statuses(result, "test").items() if status == "fail"}
@@ -267,9 +276,10 @@ def test_blocks_beyond_leader_slots_fail_the_build(warehouse_url: str, tmp_path:
     assert statuses(result, "model")["fct_validator_epochs"] == "skipped"
 
     # A partition's tests check its own epochs: 700's build passes, 701's fails.
-    result = run_dbt(warehouse_url, [*BUILD, "--vars", json.dumps({"epochs": [700]})], tmp_path)
+    build = [*BUILD, *FCT_VALIDATOR_EPOCHS, "--vars"]
+    result = run_dbt(warehouse_url, [*build, json.dumps({"epochs": [700]})], tmp_path)
     assert_all_passed(result)
-    result = run_dbt(warehouse_url, [*BUILD, "--vars", json.dumps({"epochs": [701]})], tmp_path)
+    result = run_dbt(warehouse_url, [*build, json.dumps({"epochs": [701]})], tmp_path)
     assert not result.success
 
 
@@ -292,14 +302,14 @@ def test_identity_voting_twice_fails_the_reconciliations(
     ]
     load_raw(warehouse_url, rows)
 
-    result = run_dbt(warehouse_url, BUILD, tmp_path)
+    result = run_dbt(warehouse_url, [*BUILD, *CLUSTER_EPOCHS], tmp_path)
 
     failed = {name for name, status in statuses(result, "test").items() if status == "fail"}
     assert failed == {"assert_fct_validator_epochs_leader_slots_reconcile"}
     assert statuses(result, "model")["cluster_epochs"] == "skipped"
     # Past that check, the cluster's own reconciliation catches it too.
     first_check = "assert_fct_validator_epochs_leader_slots_reconcile"
-    result = run_dbt(warehouse_url, [*BUILD, "--exclude", first_check], tmp_path)
+    result = run_dbt(warehouse_url, [*BUILD, *CLUSTER_EPOCHS, "--exclude", first_check], tmp_path)
     failed = {name for name, status in statuses(result, "test").items() if status == "fail"}
     assert failed == {"assert_cluster_epochs_blocks_reconcile"}
 
@@ -396,7 +406,9 @@ def test_epoch_by_epoch_builds_read_history(warehouse_url: str, tmp_path: Path) 
     load_raw(warehouse_url, history_rows())
     for epoch in (700, 701, 702):
         result = run_dbt(
-            warehouse_url, [*BUILD, "--vars", json.dumps({"epochs": [epoch]})], tmp_path
+            warehouse_url,
+            [*BUILD, *VALIDATOR_MARTS, "--vars", json.dumps({"epochs": [epoch]})],
+            tmp_path,
         )
         assert_all_passed(result)
     scores_sql = (
@@ -445,6 +457,6 @@ def test_epoch_by_epoch_builds_read_history(warehouse_url: str, tmp_path: Path) 
     ]
     assert all(" Score " in line or "Excluded" in line for line in lines[start + 2 : start + 4])
 
-    result = run_dbt(warehouse_url, [*BUILD, "--full-refresh"], tmp_path)
+    result = run_dbt(warehouse_url, [*BUILD, *VALIDATOR_MARTS, "--full-refresh"], tmp_path)
     assert_all_passed(result)
     assert query(warehouse_url, scores_sql) == by_epoch

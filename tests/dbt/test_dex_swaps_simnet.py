@@ -8,19 +8,11 @@ trader, mints and raw amounts, and nothing else (precision and recall both exact
 
 from __future__ import annotations
 
-import uuid
 from collections import Counter, defaultdict
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
-import psycopg
-import pytest
-from dbt_harness import assert_all_passed, run_dbt
 from simnet_warehouse import EPOCHS, LoadedWarehouse
 
 from simnet.dex.markets import JUPITER_V6
@@ -216,53 +208,3 @@ def test_usd_values(simnet_warehouse: LoadedWarehouse) -> None:
     assert len(rows) == 2
     for _, via_sol, direct in rows:
         assert abs(via_sol / direct - 1) < Decimal("0.02")
-
-
-@contextmanager
-def copy_of(url: str) -> Iterator[str]:
-    """A copy of the database at `url` (CREATE DATABASE ... TEMPLATE), dropped afterwards."""
-    parts = urlsplit(url)
-    source = parts.path.lstrip("/")
-    name = f"test_swaps_{uuid.uuid4().hex[:12]}"
-    server = urlunsplit((parts.scheme, parts.netloc, "/postgres", parts.query, ""))
-    with psycopg.connect(server, autocommit=True) as conn:
-        conn.execute(f'create database "{name}" template "{source}"')
-    try:
-        yield urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, ""))
-    finally:
-        with psycopg.connect(server, autocommit=True) as conn:
-            conn.execute(f'drop database if exists "{name}" with (force)')
-
-
-TABLES = {
-    "marts.fct_dex_swaps": "signature, outer_index, inner_index",
-    "marts.fct_dex_trades": "signature",
-    "intermediate.int_token_usd_hourly": "hour, mint",
-}
-
-
-def table_rows(url: str) -> dict[str, list[tuple[Any, ...]]]:
-    with psycopg.connect(url) as conn:
-        return {
-            table: conn.execute(f"select * from {table} order by {key}").fetchall()
-            for table, key in TABLES.items()
-        }
-
-
-@pytest.mark.e2e
-def test_epoch_by_epoch_builds_equal_a_full_build(
-    simnet_warehouse: LoadedWarehouse, tmp_path: Path
-) -> None:
-    """Building the swap models one epoch at a time, the later epoch first, gives the rows of the
-    fixture's full build: an hour's USD prices do not depend on which epochs were built."""
-    full = table_rows(simnet_warehouse.url)
-    assert all(full.values())
-    with copy_of(simnet_warehouse.url) as url:
-        with psycopg.connect(url, autocommit=True) as conn:
-            conn.execute("drop schema marts cascade")
-            conn.execute("drop schema intermediate cascade")
-        selection = ["--select", "+fct_dex_trades"]
-        for epoch in sorted(EPOCHS, reverse=True):
-            vars_ = f"{{epochs: [{epoch}]}}"
-            assert_all_passed(run_dbt(url, ["run", *selection, "--vars", vars_], tmp_path))
-        assert table_rows(url) == full

@@ -8,12 +8,13 @@ tables as the dlt sources would load them, each epoch's vote accounts snapshotte
 from __future__ import annotations
 
 import csv
+from collections import Counter, defaultdict
 from pathlib import Path
 
 import pandas as pd
 import psycopg
 import pytest
-from dbt_harness import DBT_PROJECT_DIR, assert_all_passed, run_dbt
+from dbt_harness import DBT_PROJECT_DIR, assert_all_passed, run_dbt, select
 from raw_fixtures import Rows, load_raw
 
 from orchestration.assets.dbt import BUILD
@@ -22,7 +23,7 @@ from simnet.cluster import Cluster
 from simnet.methods.rewards import get_inflation_reward
 from simnet.methods.validators import get_block_production
 from simnet.profiles import get_profile
-from simnet.truth import validators_truth
+from simnet.truth import epoch_truth, validators_truth
 from simnet.validators import Validator
 from simnet.votes import is_delinquent, vote_states
 
@@ -162,14 +163,15 @@ def latent_balanced_score(
     epochs: list[int],
     rugs: set[tuple[str, int]],
     inflation_shares: dict[int, float],
-    observed: dict[str, float],
+    cluster_skip_probability: float,
+    facts: dict[str, float],
 ) -> float:
-    """The balanced profile's score from the planted traits instead of their observations.
+    """The balanced profile's score from simnet alone, nothing read back from the warehouse:
+    the planted traits (skip probability, vote quality, commission histories) in place of what
+    the warehouse measures, and simnet's own answers for the facts (`simnet_facts`).
 
-    Skip probability, vote quality and the commission histories replace the measured skip
-    rates, credit ratios and commissions; stake, MEV and tenure are facts, not traits, so their
-    components are taken as measured. Gated (0): a rug, a commission over the cap, a vote
-    quality under the credit-ratio floor.
+    Gated (0): a planted rug, a commission over the cap, a vote quality under the credit-ratio
+    floor.
     """
     profile = balanced_profile()
     commission = max(validator.commission_at(e) for e in epochs)
@@ -183,17 +185,62 @@ def latent_balanced_score(
         validator.mev_commission_at(e) if validator.runs_jito else 10_000 for e in epochs
     )
     share = sum(inflation_shares[e] for e in epochs) / len(epochs)
-    relative_production = (1 - validator.skip_probability) / (1 - observed["cluster_skip_rate"])
+    relative_production = (1 - validator.skip_probability) / (1 - cluster_skip_probability)
     components = {
         "reliability": 100 * min(1.0, relative_production),
         "voting": 100 * min(1.0, validator.vote_quality),
         "cost": 100 * (1 - share * commission / 100 - (1 - share) * mev_commission / 10_000),
-        "mev_yield": observed["mev_yield_score"],
-        "decentralization": observed["decentralization_score"],
-        "tenure": observed["tenure_score"],
+        **facts,
     }
     weights = {name: float(profile[f"weight_{name}"]) for name in components}
     return sum(weights[n] * c for n, c in components.items()) / sum(weights.values())
+
+
+def simnet_facts(cluster: Cluster, window: list[int]) -> dict[str, dict[str, float]]:
+    """Per vote account, the components that measure facts rather than quality, from simnet's
+    kobe answers over the window (docs/validator_scores.md gives the formulas): MEV passed to
+    stakers per staked lamport against the cluster's, stake against the smallest superminority
+    member's, and the epochs staked in the window."""
+    answers = {e: kobe.validators(cluster, e)["validators"] for e in window}
+    staker_mev: dict[str, float] = defaultdict(float)
+    staked: dict[str, float] = defaultdict(float)
+    for rows in answers.values():
+        for row in rows:
+            bps = row["mev_commission_bps"] if row["running_jito"] else 10_000
+            staker_mev[row["vote_account"]] += (row["mev_rewards"] or 0) * (1 - bps / 10_000)
+            staked[row["vote_account"]] += row["active_stake"]
+    cluster_yield = sum(staker_mev.values()) / sum(staked.values())
+    stakes = {row["vote_account"]: row["active_stake"] for row in answers[max(window)]}
+    running, smallest_member = 0, 0
+    for stake in sorted(stakes.values(), reverse=True):
+        running += stake
+        if running > sum(stakes.values()) / 3:
+            smallest_member = stake
+            break
+    epochs_staked = Counter(row["vote_account"] for rows in answers.values() for row in rows)
+    facts = {}
+    for vote in staked:
+        stake = stakes.get(vote, 0)
+        facts[vote] = {
+            "mev_yield": 100 * min(1.0, staker_mev[vote] / staked[vote] / cluster_yield)
+            if staked[vote]
+            else 0.0,
+            "decentralization": 0.0
+            if stake >= smallest_member
+            else 100 * max(0.0, 1 - stake / smallest_member),
+            "tenure": 100 * min(1.0, epochs_staked[vote] / len(window)),
+        }
+    return facts
+
+
+def simnet_inflation_shares(cluster: Cluster) -> dict[int, float]:
+    """Each closed epoch's share of inflation in the stakers' rewards (inflation and MEV)."""
+    shares = {}
+    for epoch in cluster.profile.closed_epochs:
+        truth = epoch_truth(cluster, epoch)
+        inflation, mev = truth["inflation_lamports"], truth["mev_rewards_lamports"]
+        shares[epoch] = inflation / (inflation + mev)
+    return shares
 
 
 def test_rugs_and_scores_match_the_truth(
@@ -201,7 +248,8 @@ def test_rugs_and_scores_match_the_truth(
 ) -> None:
     load_raw(warehouse_url, raw_rows(cluster))
 
-    assert_all_passed(run_dbt(warehouse_url, BUILD, tmp_path))
+    # The scores and the rugs they gate on (and their parents), not the MEV or market marts.
+    assert_all_passed(run_dbt(warehouse_url, [*BUILD, *select("+validator_scores")], tmp_path))
 
     closed = list(cluster.profile.closed_epochs)
     with psycopg.connect(warehouse_url) as conn:
@@ -213,17 +261,8 @@ def test_rugs_and_scores_match_the_truth(
             )
             for epoch in range(first, last + 1)
         }
-        inflation_shares = {
-            epoch: float(share)
-            for epoch, share in conn.execute(
-                "select epoch, inflation_rewards_lamports"
-                " / (inflation_rewards_lamports + mev_rewards_lamports) from marts.cluster_epochs"
-            )
-        }
-        columns = ("cluster_skip_rate", "mev_yield_score", "decentralization_score", "tenure_score")
         scores = conn.execute(
-            "select vote_account, total_score, avg_cluster_skip_rate, mev_yield_score,"
-            " decentralization_score, tenure_score from marts.validator_scores"
+            "select vote_account, total_score from marts.validator_scores"
             " where profile = 'balanced' and epoch = %s and epochs_in_window >= 5",
             (max(closed),),
         ).fetchall()
@@ -234,21 +273,29 @@ def test_rugs_and_scores_match_the_truth(
 
     # The balanced score orders validators as their planted traits do.
     validators = {v.vote_account: v for v in cluster.population.validators}
+    inflation_shares = simnet_inflation_shares(cluster)
+    scored = [validators[vote] for vote, _ in scores]
+    cluster_skip_probability = sum(v.skip_probability for v in scored) / len(scored)
+    window = int(balanced_profile()["window_epochs"])
+    facts = simnet_facts(cluster, closed[-window:])
     measured, latent = [], []
-    for vote, total, *observed in scores:
-        validator = validators[vote]
+    for validator, (_, total) in zip(scored, scores, strict=True):
         epochs = [
             e
             for e in closed
             if validator.first_epoch <= e
             and (validator.exit_epoch is None or e < validator.exit_epoch)
         ]
-        observed_by_name = {
-            name: float(value) for name, value in zip(columns, observed, strict=True)
-        }
         measured.append(float(total))
         latent.append(
-            latent_balanced_score(validator, epochs, rugs, inflation_shares, observed_by_name)
+            latent_balanced_score(
+                validator,
+                epochs,
+                rugs,
+                inflation_shares,
+                cluster_skip_probability,
+                facts[validator.vote_account],
+            )
         )
     assert len(scores) > 200
     spearman = pd.Series(measured).corr(pd.Series(latent), method="spearman")

@@ -15,7 +15,7 @@ import pytest
 
 from orchestration.run import run
 from orchestration.settings import load_settings
-from simnet.server import start_simnet
+from simnet.process import simnet_process
 
 pytestmark = pytest.mark.e2e
 
@@ -60,10 +60,11 @@ def environment(warehouse_url, tmp_path, monkeypatch) -> Iterator[str]:
     monkeypatch.setenv("MEVHOUSE_RPC_CONCURRENCY", "8")
     monkeypatch.setenv("MEVHOUSE_TX_SAMPLE", "0.1")
     cluster = {"slots_per_epoch": SLOTS_PER_EPOCH, "frozen_slot": 6 * SLOTS_PER_EPOCH + 500}
-    with start_simnet(profile="demo", seed=7, **cluster) as simnet:
-        monkeypatch.setenv("SOLANA_RPC_URL", f"{simnet.url}/?api-key={API_KEY}")
-        monkeypatch.setenv("JITO_API_URL", simnet.url)
-        yield simnet.url
+    # simnet in its own process, as `mevhouse run` serves it: the run does not wait on its GIL.
+    with simnet_process("demo", 7, **cluster) as simnet_url:
+        monkeypatch.setenv("SOLANA_RPC_URL", f"{simnet_url}/?api-key={API_KEY}")
+        monkeypatch.setenv("JITO_API_URL", simnet_url)
+        yield simnet_url
 
 
 def test_two_epochs_end_to_end_then_idempotent(environment, warehouse_url):

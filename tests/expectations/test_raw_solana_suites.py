@@ -507,6 +507,8 @@ def test_quarantine_selects_exactly_the_rows_gx_counts(
             (not_null, "identity"): 2,
             (not_null, "leader_slots"): 1,
             (not_null, "blocks_produced"): 2,
+            # Declared not null (ingestion/solana/settings.py), as every slot range is.
+            (not_null, "first_slot"): 1,
             (unique, "epoch,identity"): 2,
             (pair, "leader_slots,blocks_produced"): 1,
         },

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.orchestration.in_process import help_text, mevhouse_in_process
+
 MEVHOUSE = str(Path(sys.executable).with_name("mevhouse"))
 
 
@@ -34,13 +36,16 @@ def mevhouse(*args: str, env: dict[str, str] | None = None) -> subprocess.Comple
     ],
 )
 def test_every_command_explains_itself(args, expected):
-    result = mevhouse(*args, "--help")
-    assert result.returncode == 0
-    assert expected in result.stdout
+    assert expected in help_text(*args)
+
+
+def test_the_installed_command_runs_main():
+    result = mevhouse("--help")
+    assert result.returncode == 0 and "Solana validator, MEV and DEX analytics" in result.stdout
 
 
 def test_wrong_warehouse_url_is_one_clear_line(tmp_path):
-    result = mevhouse(
+    result = mevhouse_in_process(
         "run",
         env={
             "MEVHOUSE_WAREHOUSE_URL": "postgresql://me:topsecretpw@127.0.0.1:1/nowhere",
@@ -56,7 +61,7 @@ def test_wrong_warehouse_url_is_one_clear_line(tmp_path):
 
 
 def test_unreachable_rpc_is_one_clear_line(warehouse_url, tmp_path):
-    result = mevhouse(
+    result = mevhouse_in_process(
         "run",
         env={
             "MEVHOUSE_WAREHOUSE_URL": warehouse_url,

@@ -24,12 +24,15 @@ RAW = [
     "raw/jito/mev_rewards",
 ]
 MODELS = [
+    "intermediate/int_blocks",
     "intermediate/int_cluster_epochs",
     "intermediate/int_dex_swap_legs",
+    "intermediate/int_jito_tips",
     "intermediate/int_market_hourly_coverage",
     "intermediate/int_mev_arbitrage_cycles",
     "intermediate/int_mev_arbitrages",
     "intermediate/int_mev_backruns",
+    "intermediate/int_mev_events",
     "intermediate/int_mev_liquidations",
     "intermediate/int_mev_sandwiches",
     "intermediate/int_mev_transaction_tips",

@@ -3,12 +3,12 @@
 {{ config(materialized='table') }}
 
 -- Jito tips per transaction: the sum of its tip transfers (top-level or inner) in
--- fct_jito_tips, which decodes them from the System Program instructions.
+-- int_jito_tips, which decodes them from the System Program instructions.
 
 with
 
 jito_tips as (
-    select * from {{ ref('fct_jito_tips') }}
+    select * from {{ ref('int_jito_tips') }}
     where {{ epoch_filter('epoch') }}
 ),
 

@@ -10,17 +10,17 @@
 with
 
 blocks as (
-    select * from {{ ref('fct_blocks') }}
+    select * from {{ ref('int_blocks') }}
     where {{ epoch_lookback_filter('epoch', lookback) }}
 ),
 
 tips as (
-    select * from {{ ref('fct_jito_tips') }}
+    select * from {{ ref('int_jito_tips') }}
     where {{ epoch_lookback_filter('epoch', lookback) }}
 ),
 
 mev_events as (
-    select * from {{ ref('fct_mev_events') }}
+    select * from {{ ref('int_mev_events') }}
     where {{ epoch_lookback_filter('epoch', lookback) }}
 ),
 

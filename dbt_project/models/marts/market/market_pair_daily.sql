@@ -1,9 +1,7 @@
 {{
     config(
         materialized='incremental',
-        incremental_strategy='delete+insert',
         unique_key=['base_mint', 'quote_mint', 'day'],
-        on_schema_change='fail',
     )
 }}
 

@@ -1,9 +1,7 @@
 {{
     config(
         materialized='incremental',
-        incremental_strategy='delete+insert',
         unique_key=['pool', 'hour'],
-        on_schema_change='fail',
     )
 }}
 
@@ -25,7 +23,7 @@ swaps as (
 ),
 
 sandwiches as (
-    select * from {{ ref('fct_mev_events') }}
+    select * from {{ ref('int_mev_events') }}
     where mev_type = 'sandwich'
 ),
 
