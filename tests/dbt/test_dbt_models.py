@@ -49,6 +49,7 @@ MODELS = {
     "fct_validator_epochs",
     "int_cluster_epochs",
     "int_dex_swap_legs",
+    "int_dex_swaps",
     "int_market_hourly_coverage",
     "int_mev_arbitrage_cycles",
     "int_mev_arbitrages",

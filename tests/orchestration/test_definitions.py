@@ -23,6 +23,7 @@ RAW = [
 MODELS = [
     "intermediate/int_cluster_epochs",
     "intermediate/int_dex_swap_legs",
+    "intermediate/int_dex_swaps",
     "intermediate/int_market_hourly_coverage",
     "intermediate/int_mev_arbitrage_cycles",
     "intermediate/int_mev_arbitrages",
