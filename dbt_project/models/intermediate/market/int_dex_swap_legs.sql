@@ -3,8 +3,8 @@
 -- transfers move exactly one mint from the trader's accounts to others and one other mint back.
 -- The venue is that instruction's program, named by the dex_programs seed or 'unknown'. Not
 -- filtered by epoch: consumers filter it by a literal epoch list (int_dex_swaps,
--- int_token_usd_hourly), and the CTEs are inlined and join on epoch and slot as well as
--- signature, so that Postgres pushes the filter down to the raw scans.
+-- int_token_usd_hourly). The CTEs join on signature alone: slot and epoch follow from it, and
+-- repeating them makes the planner take the joins for a few rows and nest loops over them.
 --
 -- The trader of a leg is the owner of the accounts that paid: of the parties paying in the
 -- instruction (token account owners; the account itself for SOL), the fee payer if it is one,
@@ -81,75 +81,60 @@ transfers as (
     left join token_accounts as sources
         on
             moves.signature = sources.signature
-            and moves.slot = sources.slot
-            and moves.epoch = sources.epoch
             and moves.transfer_source = sources.account
     left join token_accounts as destinations
         on
             moves.signature = destinations.signature
-            and moves.slot = destinations.slot
-            and moves.epoch = destinations.epoch
             and moves.transfer_destination = destinations.account
     where moves.transfer_amount_raw > 0 and moves.parent_index is not null
 ),
 
--- The instructions that made transfers, with the end of their subtree (the next instruction of
--- the outer one at their depth or above) to tell the legs nested inside them.
+-- The instructions that made transfers.
+calls as (
+    select distinct signature, slot, epoch, outer_index, parent_index as inner_index
+    from transfers
+),
+
 callers as (
     select
-        calls.signature,
-        calls.slot,
-        calls.epoch,
-        calls.outer_index,
-        calls.inner_index,
-        calls.program_id,
-        calls.accounts,
+        instructions.signature,
+        instructions.slot,
+        instructions.epoch,
+        instructions.outer_index,
+        instructions.inner_index,
+        instructions.program_id,
+        instructions.accounts,
+        instructions.stack_height,
         transactions.position,
         transactions.signer,
         transactions.fee_lamports,
         transactions.priority_fee_lamports,
-        transactions.programs ->> calls.outer_index::int as tx_program,
-        coalesce(
-            (
-                select min(later.inner_index)
-                from instructions as later
-                where
-                    later.signature = calls.signature
-                    and later.slot = calls.slot
-                    and later.epoch = calls.epoch
-                    and later.outer_index = calls.outer_index
-                    and later.inner_index > calls.inner_index
-                    and later.stack_height <= calls.stack_height
-                    and calls.inner_index >= 0
-            ),
-            2147483647
-        ) as subtree_end
-    from instructions as calls
+        transactions.programs ->> instructions.outer_index::int as tx_program
+    from calls
+    inner join instructions
+        on
+            calls.signature = instructions.signature
+            and calls.outer_index = instructions.outer_index
+            and calls.inner_index = instructions.inner_index
     inner join transactions
         on
             calls.signature = transactions.signature
-            and calls.slot = transactions.slot
-            and calls.epoch = transactions.epoch
-    where
-        exists (
-            select 1
-            from transfers
-            where
-                transfers.signature = calls.signature
-                and transfers.slot = calls.slot
-                and transfers.epoch = calls.epoch
-                and transfers.outer_index = calls.outer_index
-                and transfers.parent_index = calls.inner_index
-        )
-        and calls.program_id not in (select lending_programs.program_id from lending_programs)
+    where instructions.program_id not in (select lending_programs.program_id from lending_programs)
 ),
 
--- Who each transfer moved money for, per calling instruction: to find parties seen elsewhere.
-parties as (
-    select signature, outer_index, parent_index, source_owner as party from transfers
+-- The calling instructions each party's accounts are moved in (as payer or payee): a party
+-- moved in more than one is seen elsewhere in the transaction.
+party_calls as (
+    select signature, source_owner as party, outer_index, parent_index from transfers
     union
-    select signature, outer_index, parent_index, destination_owner as party from transfers
+    select signature, destination_owner, outer_index, parent_index from transfers
     where destination_owner is not null
+),
+
+party_reach as (
+    select signature, party, count(*) > 1 as is_seen_elsewhere
+    from party_calls
+    group by signature, party
 ),
 
 payers as (
@@ -160,23 +145,17 @@ payers as (
         transfers.source_owner as party,
         min(transfers.inner_index) as first_payment,
         bool_or(transfers.source_owner = callers.signer) as is_fee_payer,
-        bool_or(exists (
-            select 1
-            from parties
-            where
-                parties.signature = callers.signature
-                and parties.party = transfers.source_owner
-                and (parties.outer_index, parties.parent_index)
-                <> (callers.outer_index, callers.inner_index)
-        )) as is_seen_elsewhere
+        bool_or(party_reach.is_seen_elsewhere) as is_seen_elsewhere
     from callers
     inner join transfers
         on
             callers.signature = transfers.signature
-            and callers.slot = transfers.slot
-            and callers.epoch = transfers.epoch
             and callers.outer_index = transfers.outer_index
             and callers.inner_index = transfers.parent_index
+    inner join party_reach
+        on
+            transfers.signature = party_reach.signature
+            and transfers.source_owner = party_reach.party
     group by 1, 2, 3, 4
 ),
 
@@ -229,8 +208,6 @@ flows as (
     inner join transfers
         on
             callers.signature = transfers.signature
-            and callers.slot = transfers.slot
-            and callers.epoch = transfers.epoch
             and callers.outer_index = transfers.outer_index
             and callers.inner_index = transfers.parent_index
     group by 1, 2, 3, 4, 5
@@ -279,6 +256,25 @@ candidates as (
             and callers.inner_index = swaps.inner_index
 ),
 
+-- The end of an inner candidate's subtree: the next instruction of its outer one at its depth
+-- or above (an outer candidate's subtree is every inner instruction).
+subtrees as (
+    select
+        candidates.signature,
+        candidates.outer_index,
+        candidates.inner_index,
+        min(later.inner_index) as subtree_end
+    from candidates
+    inner join instructions as later
+        on
+            candidates.signature = later.signature
+            and candidates.outer_index = later.outer_index
+            and later.inner_index > candidates.inner_index
+            and later.stack_height <= candidates.stack_height
+    where candidates.inner_index >= 0
+    group by 1, 2, 3
+),
+
 legs as (
     select
         candidates.signature,
@@ -307,16 +303,19 @@ legs as (
     from candidates
     left join dex_programs
         on candidates.program_id = dex_programs.program_id
+    left join subtrees
+        on
+            candidates.signature = subtrees.signature
+            and candidates.outer_index = subtrees.outer_index
+            and candidates.inner_index = subtrees.inner_index
     where not exists (
         select 1
         from candidates as nested
         where
             nested.signature = candidates.signature
-            and nested.slot = candidates.slot
-            and nested.epoch = candidates.epoch
             and nested.outer_index = candidates.outer_index
             and nested.inner_index > candidates.inner_index
-            and nested.inner_index < candidates.subtree_end
+            and nested.inner_index < coalesce(subtrees.subtree_end, 2147483647)
     )
 ),
 
@@ -333,7 +332,6 @@ final as (
     inner join blocks
         on
             legs.slot = blocks.slot
-            and legs.epoch = blocks.epoch
 )
 
 select * from final
