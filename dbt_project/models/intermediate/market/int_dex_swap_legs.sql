@@ -91,7 +91,12 @@ transfers as (
 
 -- The instructions that made transfers.
 calls as (
-    select distinct signature, slot, epoch, outer_index, parent_index as inner_index
+    select distinct
+        signature,
+        slot,
+        epoch,
+        outer_index,
+        parent_index as inner_index
     from transfers
 ),
 
@@ -125,14 +130,27 @@ callers as (
 -- The calling instructions each party's accounts are moved in (as payer or payee): a party
 -- moved in more than one is seen elsewhere in the transaction.
 party_calls as (
-    select signature, source_owner as party, outer_index, parent_index from transfers
+    select
+        signature,
+        source_owner as party,
+        outer_index,
+        parent_index
+    from transfers
     union
-    select signature, destination_owner, outer_index, parent_index from transfers
+    select
+        signature,
+        destination_owner,
+        outer_index,
+        parent_index
+    from transfers
     where destination_owner is not null
 ),
 
 party_reach as (
-    select signature, party, count(*) > 1 as is_seen_elsewhere
+    select
+        signature,
+        party,
+        count(*) > 1 as is_seen_elsewhere
     from party_calls
     group by signature, party
 ),
@@ -156,7 +174,7 @@ payers as (
         on
             transfers.signature = party_reach.signature
             and transfers.source_owner = party_reach.party
-    group by 1, 2, 3, 4
+    group by callers.signature, callers.outer_index, callers.inner_index, transfers.source_owner
 ),
 
 traders as (
@@ -166,8 +184,9 @@ traders as (
         inner_index,
         party as trader
     from payers
-    order by signature, outer_index, inner_index, is_fee_payer desc, is_seen_elsewhere desc,
-        first_payment
+    order by
+        signature asc, outer_index asc, inner_index asc, is_fee_payer desc, is_seen_elsewhere desc,
+        first_payment asc
 ),
 
 -- Per calling instruction and mint: what the trader's accounts paid and received. A
@@ -184,20 +203,20 @@ flows as (
         max(transfers.token_program) as token_program,
         coalesce(sum(transfers.amount_raw) filter (
             where
-                transfers.source_owner = traders.trader
-                and transfers.destination_owner is distinct from traders.trader
+            transfers.source_owner = traders.trader
+            and transfers.destination_owner is distinct from traders.trader
         ), 0) as paid_raw,
         coalesce(sum(transfers.amount_raw) filter (
             where
-                transfers.source_owner <> traders.trader
-                and coalesce(transfers.destination_owner, traders.trader) = traders.trader
+            transfers.source_owner <> traders.trader
+            and coalesce(transfers.destination_owner, traders.trader) = traders.trader
         ), 0) as received_raw,
         -- The first account paid into: the pool's vault, whose owner is the pool for venues
         -- without a known pool position.
         (array_agg(transfers.destination_owner order by transfers.inner_index) filter (
             where
-                transfers.source_owner = traders.trader
-                and transfers.destination_owner is distinct from traders.trader
+            transfers.source_owner = traders.trader
+            and transfers.destination_owner is distinct from traders.trader
         ))[1] as vault_owner
     from callers
     inner join traders
@@ -210,7 +229,12 @@ flows as (
             callers.signature = transfers.signature
             and callers.outer_index = transfers.outer_index
             and callers.inner_index = transfers.parent_index
-    group by 1, 2, 3, 4, 5
+    group by
+        callers.signature,
+        callers.outer_index,
+        callers.inner_index,
+        traders.trader,
+        transfers.mint
 ),
 
 swaps as (
@@ -229,7 +253,7 @@ swaps as (
         max(token_program) filter (where received_raw > paid_raw) as token_program_out,
         max(vault_owner) filter (where received_raw < paid_raw) as vault_owner
     from flows
-    group by 1, 2, 3, 4
+    group by signature, outer_index, inner_index, trader
     having
         count(*) filter (where received_raw < paid_raw) = 1
         and count(*) filter (where received_raw > paid_raw) = 1
@@ -269,10 +293,10 @@ subtrees as (
         on
             candidates.signature = later.signature
             and candidates.outer_index = later.outer_index
-            and later.inner_index > candidates.inner_index
-            and later.stack_height <= candidates.stack_height
+            and candidates.inner_index < later.inner_index
+            and candidates.stack_height >= later.stack_height
     where candidates.inner_index >= 0
-    group by 1, 2, 3
+    group by candidates.signature, candidates.outer_index, candidates.inner_index
 ),
 
 legs as (

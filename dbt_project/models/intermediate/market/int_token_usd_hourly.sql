@@ -15,7 +15,7 @@
 -- epochs' blocks) and each is priced from ALL the legs of the hour, whatever their epoch: the
 -- price of an hour does not depend on which epochs were built together. An hour without a
 -- SOL/stablecoin leg borrows the nearest earlier hour's SOL price up to `sol_usd_lookback_hours`
--- back (those hours are read from the blocks too, for the same reason); beyond that it has no price.
+-- back (those hours are read too, for the same reason); beyond that it has no price.
 -- Absurd prices (dust legs, fake or broken pools) are kept out of the averages: a leg whose
 -- price is more than `dex_price_band` times off its hour's median for the pair does not count.
 

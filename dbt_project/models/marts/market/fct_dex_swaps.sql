@@ -18,7 +18,49 @@ swaps as (
 ),
 
 final as (
-    select * from swaps
+    select
+        signature,
+        outer_index,
+        inner_index,
+        epoch,
+        slot,
+        position,
+        block_time,
+        hour,
+        leader_window,
+        dex,
+        program_id,
+        pool,
+        trader,
+        mint_in,
+        mint_out,
+        symbol_in,
+        symbol_out,
+        amount_in_raw,
+        amount_out_raw,
+        decimals_in,
+        decimals_out,
+        amount_in,
+        amount_out,
+        base_mint,
+        quote_mint,
+        base_amount,
+        quote_amount,
+        price,
+        side,
+        leg_number,
+        legs_in_tx,
+        is_routed,
+        router_program,
+        router,
+        tx_program,
+        amount_usd,
+        price_source,
+        fee_lamports,
+        priority_fee_lamports,
+        token_program_in,
+        token_program_out
+    from swaps
 )
 
 select * from final

@@ -33,10 +33,20 @@ mint_flows as (
         sum(amount_out) as paid,
         max(symbol) as symbol
     from (
-        select signature, mint_in as mint, amount_in, 0 as amount_out, symbol_in as symbol
+        select
+            signature,
+            mint_in as mint,
+            amount_in,
+            0 as amount_out,
+            symbol_in as symbol
         from swaps
         union all
-        select signature, mint_out, 0, amount_out, symbol_out
+        select
+            signature,
+            mint_out,
+            0 as amount_in,
+            amount_out,
+            symbol_out
         from swaps
     ) as sides
     group by signature, mint
@@ -97,23 +107,27 @@ usd as (
         trades.signature,
         -- All the legs of the side, or nothing: a partly priced side is not a price.
         case
-            when bool_and(swaps.amount_usd is not null) filter (
-                where swaps.mint_in = trades.mint_in
-            )
+            when
+                bool_and(swaps.amount_usd is not null) filter (
+                    where swaps.mint_in = trades.mint_in
+                )
                 then sum(swaps.amount_usd) filter (where swaps.mint_in = trades.mint_in)
-            when bool_and(swaps.amount_usd is not null) filter (
-                where swaps.mint_out = trades.mint_out
-            )
+            when
+                bool_and(swaps.amount_usd is not null) filter (
+                    where swaps.mint_out = trades.mint_out
+                )
                 then sum(swaps.amount_usd) filter (where swaps.mint_out = trades.mint_out)
         end as amount_usd,
         case
-            when bool_and(swaps.amount_usd is not null) filter (
-                where swaps.mint_in = trades.mint_in
-            )
+            when
+                bool_and(swaps.amount_usd is not null) filter (
+                    where swaps.mint_in = trades.mint_in
+                )
                 then min(swaps.price_source) filter (where swaps.mint_in = trades.mint_in)
-            when bool_and(swaps.amount_usd is not null) filter (
-                where swaps.mint_out = trades.mint_out
-            )
+            when
+                bool_and(swaps.amount_usd is not null) filter (
+                    where swaps.mint_out = trades.mint_out
+                )
                 then min(swaps.price_source) filter (where swaps.mint_out = trades.mint_out)
         end as price_source
     from trades
