@@ -102,34 +102,20 @@ trades as (
     inner join nets on legs.signature = nets.signature
 ),
 
+-- Each side's legs: priced only when all of them are (a partly priced side is not a price).
 usd as (
     select
         trades.signature,
-        -- All the legs of the side, or nothing: a partly priced side is not a price.
-        case
-            when
-                bool_and(swaps.amount_usd is not null) filter (
-                    where swaps.mint_in = trades.mint_in
-                )
-                then sum(swaps.amount_usd) filter (where swaps.mint_in = trades.mint_in)
-            when
-                bool_and(swaps.amount_usd is not null) filter (
-                    where swaps.mint_out = trades.mint_out
-                )
-                then sum(swaps.amount_usd) filter (where swaps.mint_out = trades.mint_out)
-        end as amount_usd,
-        case
-            when
-                bool_and(swaps.amount_usd is not null) filter (
-                    where swaps.mint_in = trades.mint_in
-                )
-                then min(swaps.price_source) filter (where swaps.mint_in = trades.mint_in)
-            when
-                bool_and(swaps.amount_usd is not null) filter (
-                    where swaps.mint_out = trades.mint_out
-                )
-                then min(swaps.price_source) filter (where swaps.mint_out = trades.mint_out)
-        end as price_source
+        bool_and(swaps.amount_usd is not null) filter (
+            where swaps.mint_in = trades.mint_in
+        ) as is_sold_priced,
+        sum(swaps.amount_usd) filter (where swaps.mint_in = trades.mint_in) as sold_usd,
+        min(swaps.price_source) filter (where swaps.mint_in = trades.mint_in) as sold_source,
+        bool_and(swaps.amount_usd is not null) filter (
+            where swaps.mint_out = trades.mint_out
+        ) as is_bought_priced,
+        sum(swaps.amount_usd) filter (where swaps.mint_out = trades.mint_out) as bought_usd,
+        min(swaps.price_source) filter (where swaps.mint_out = trades.mint_out) as bought_source
     from trades
     inner join swaps on trades.signature = swaps.signature
     group by trades.signature
@@ -157,8 +143,14 @@ final as (
         trades.pools,
         trades.is_routed,
         trades.tx_program,
-        usd.amount_usd,
-        usd.price_source,
+        case
+            when usd.is_sold_priced then usd.sold_usd
+            when usd.is_bought_priced then usd.bought_usd
+        end as amount_usd,
+        case
+            when usd.is_sold_priced then usd.sold_source
+            when usd.is_bought_priced then usd.bought_source
+        end as price_source,
         trades.fee_lamports,
         trades.priority_fee_lamports
     from trades
