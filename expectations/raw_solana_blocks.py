@@ -96,8 +96,9 @@ def instructions() -> list[Expectation]:
 
     return [
         *_at_least_zero("epoch"),
-        *_at_least_zero("slot", "outer_index"),
+        *_at_least_zero("slot", "outer_index", "transfer_amount"),
         gxe.ExpectColumnValuesToBeBetween(column="inner_index", min_value=-1),
+        gxe.ExpectColumnValuesToBeBetween(column="parent_index", min_value=-1),
         *_base58(BASE58_PUBKEY_REGEX, "program_id"),
     ]
 

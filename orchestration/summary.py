@@ -44,6 +44,16 @@ order by volume_usd desc nulls last, pair
 limit 5
 """
 
+# Swap legs by venue: a program outside the seed registry is 'unknown', its share said aloud.
+VOLUME_BY_VENUE = """
+select dex, count(*), sum(amount_usd), count(*) filter (where amount_usd is null)
+from marts.fct_dex_swaps
+where epoch = any(%(epochs)s)
+group by dex
+order by sum(amount_usd) desc nulls last, dex
+"""
+TOP_VENUES = 8
+
 MEV_BY_TYPE = """
 select mev_type, count(*), sum(profit_lamports), sum(tip_lamports)
 from marts.fct_mev_events
@@ -81,6 +91,7 @@ class Summary:
     top_validators: list[tuple[Any, ...]] = field(default_factory=list)
     top_scores: list[tuple[Any, ...]] = field(default_factory=list)
     top_pairs: list[tuple[Any, ...]] = field(default_factory=list)
+    volume_by_venue: list[tuple[Any, ...]] = field(default_factory=list)
     mev_by_type: list[tuple[Any, ...]] = field(default_factory=list)
     top_searchers: list[tuple[Any, ...]] = field(default_factory=list)
     flagged_validators: list[tuple[Any, ...]] | None = None
@@ -128,14 +139,37 @@ class Summary:
         return "\n".join(lines)
 
     def _market_lines(self) -> list[str]:
+        lines = self._venue_lines()
         if not self.top_pairs:
-            return []
-        lines = [f"top pairs by volume, {self.top_pairs[0][0]:%Y-%m-%d} (UTC):"]
+            return lines
+        lines.append(f"top pairs by volume, {self.top_pairs[0][0]:%Y-%m-%d} (UTC):")
         lines.append(f"  {'pair':<16} {'volume USD':>14} {'trades':>7} {'DEXes':>5}  spread bps")
         for _day, pair, volume, trades, dexes, avg_bps, max_bps in self.top_pairs:
             usd = "-" if volume is None else f"{float(volume):,.0f}"
             spread = "- (one DEX)" if avg_bps is None else f"{avg_bps:.1f} avg, {max_bps:.1f} max"
             lines.append(f"  {pair:<16} {usd:>14} {trades:>7,} {dexes:>5}  {spread}")
+        return lines
+
+    def _venue_lines(self) -> list[str]:
+        if not self.volume_by_venue:
+            return []
+        lines = [f"swap legs by venue, epochs {', '.join(map(str, self.epochs))}:"]
+        lines.append(f"  {'venue':<24} {'legs':>8} {'volume USD':>14} {'unpriced legs':>13}")
+        for dex, legs, volume, unpriced in self.volume_by_venue[:TOP_VENUES]:
+            usd = "-" if volume is None else f"{float(volume):,.0f}"
+            lines.append(f"  {dex:<24} {legs:>8,} {usd:>14} {unpriced:>13,}")
+        if len(self.volume_by_venue) > TOP_VENUES:
+            lines.append(f"  ... and {len(self.volume_by_venue) - TOP_VENUES} more venues")
+        legs = sum(row[1] for row in self.volume_by_venue)
+        volume = sum(float(row[2] or 0) for row in self.volume_by_venue)
+        unknown = [row for row in self.volume_by_venue if row[0] == "unknown"]
+        unknown_legs = unknown[0][1] if unknown else 0
+        unknown_volume = float(unknown[0][2] or 0) if unknown else 0.0
+        share = "-" if not volume else f"{unknown_volume / volume:.1%}"
+        lines.append(
+            f"  unknown venues (programs outside seeds/dex_programs.csv): {unknown_legs / legs:.1%}"
+            f" of legs, {share} of priced volume"
+        )
         return lines
 
     def _mev_lines(self) -> list[str]:
@@ -212,6 +246,7 @@ def _market_and_mev(
     params = {"epochs": epochs, "first": min(epochs), "last": max(epochs)}
     queries = {
         "top_pairs": ("marts.market_pair_daily", TOP_PAIRS),
+        "volume_by_venue": ("marts.fct_dex_swaps", VOLUME_BY_VENUE),
         "mev_by_type": ("marts.fct_mev_events", MEV_BY_TYPE),
         "top_searchers": ("marts.searcher_epochs", TOP_SEARCHERS),
         "flagged_validators": ("marts.validator_mev_epochs", FLAGGED_VALIDATORS),

@@ -16,6 +16,10 @@ import pyarrow as pa
 from ingestion.blocks.tables import TABLES
 
 VOTE_PROGRAM = "Vote111111111111111111111111111111111111111"
+SYSTEM_PROGRAM = "11111111111111111111111111111111"
+TOKEN_PROGRAMS = frozenset(
+    ("TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA", "TokenzQdBNbLqP5VEhdkAS6EPFLC1PHnBqCXEpPxuEb")
+)
 LAMPORTS_PER_SIGNATURE = 5_000
 _B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 
@@ -170,16 +174,34 @@ def _transaction(
     ins = rows.columns["instructions"]
     inner_programs: list[str] = []
     for index, (program, accounts, data, height) in enumerate(outer):
-        _instruction_row(ins, signature, index, -1, slot, epoch, program, accounts, data, height)
+        _instruction_row(
+            ins, signature, index, -1, None, slot, epoch, program, accounts, data, height
+        )
     for group in inner_groups:
+        # The calling instruction of each inner one: the last earlier one a level up (-1, the
+        # outer instruction). Answers from before mid-2023 have no stack heights: a transfer is
+        # then taken as called by the last earlier inner program that is not System or Token
+        # (the DEX a router called), anything else as called by the outer instruction.
+        callers: list[tuple[int, int]] = []  # (stack height, inner index), innermost last
+        last_program = -1
         for inner_index, ix in enumerate(group["instructions"]):
             program, accounts, data, height = _instruction(ix, keys)
+            is_token = program == SYSTEM_PROGRAM or program in TOKEN_PROGRAMS
+            if height is None:
+                parent = last_program if is_token else -1
+                last_program = last_program if is_token else inner_index
+            else:
+                while callers and callers[-1][0] >= height:
+                    callers.pop()
+                parent = callers[-1][1] if callers else -1
+                callers.append((height, inner_index))
             inner_programs.append(program)
             _instruction_row(
                 ins,
                 signature,
                 group["index"],
                 inner_index,
+                parent,
                 slot,
                 epoch,
                 program,
@@ -218,6 +240,7 @@ def _instruction_row(
     signature: str,
     outer_index: int,
     inner_index: int,
+    parent_index: int | None,
     slot: int,
     epoch: int,
     program: str,
@@ -228,12 +251,55 @@ def _instruction_row(
     cols["signature"].append(signature)
     cols["outer_index"].append(outer_index)
     cols["inner_index"].append(inner_index)
+    cols["parent_index"].append(parent_index)
     cols["slot"].append(slot)
     cols["epoch"].append(epoch)
     cols["program_id"].append(program)
     cols["accounts"].append(None if accounts is None else orjson.dumps(accounts).decode())
     cols["data"].append(data)
     cols["stack_height"].append(height)
+    transfer = _transfer(program, accounts, data)
+    for name, value in zip(_TRANSFER_COLUMNS, transfer or (None,) * 5, strict=True):
+        cols[name].append(value)
+
+
+_TRANSFER_COLUMNS = (
+    "transfer_source",
+    "transfer_destination",
+    "transfer_authority",
+    "transfer_mint",
+    "transfer_amount",
+)
+
+
+def _transfer(
+    program: str, accounts: list[str] | None, data: str | None
+) -> tuple[str, str, str, str | None, int] | None:
+    """(source, destination, authority, mint or None, amount) of a SOL or SPL Token transfer.
+
+    Decoded once here so that swaps can be read from each instruction's own transfers in SQL.
+    Native SOL transfers have no mint; a plain SPL `transfer` names none either (its accounts'
+    balances do).
+    """
+    if (
+        accounts is None
+        or not data
+        or (program != SYSTEM_PROGRAM and program not in TOKEN_PROGRAMS)
+    ):
+        return None
+    raw = _b58decode(data)
+    if program == SYSTEM_PROGRAM and len(raw) == 12 and raw[0] == 2 and len(accounts) >= 2:
+        (lamports,) = struct.unpack_from("<Q", raw, 4)
+        return accounts[0], accounts[1], accounts[0], None, lamports
+    if program not in TOKEN_PROGRAMS:
+        return None
+    if raw[:1] == b"\x03" and len(raw) == 9 and len(accounts) >= 3:
+        (amount,) = struct.unpack_from("<Q", raw, 1)
+        return accounts[0], accounts[1], accounts[2], None, amount
+    if raw[:1] == b"\x0c" and len(raw) == 10 and len(accounts) >= 4:
+        (amount,) = struct.unpack_from("<Q", raw, 1)
+        return accounts[0], accounts[2], accounts[3], accounts[1], amount
+    return None
 
 
 def _account_keys(message: dict[str, Any], meta: dict[str, Any]) -> list[str]:
@@ -285,6 +351,14 @@ def _rebuild(ix: dict[str, Any]) -> tuple[list[str] | None, str | None]:
         data = struct.pack("<BQB", 12, int(amount["amount"]), amount["decimals"])
         return [info["source"], info["mint"], info["destination"], authority], _b58encode(data)
     return None, None
+
+
+def _b58decode(text: str) -> bytes:
+    number = 0
+    for char in text:
+        number = number * 58 + _B58.index(char)
+    body = number.to_bytes((number.bit_length() + 7) // 8, "big")
+    return b"\0" * (len(text) - len(text.lstrip("1"))) + body
 
 
 def _b58encode(data: bytes) -> str:

@@ -77,12 +77,18 @@ INSTRUCTIONS = _table(
     Column("signature", TEXT, False),
     Column("outer_index", BIGINT, False),
     Column("inner_index", BIGINT, False),
+    Column("parent_index", BIGINT),
     Column("slot", BIGINT, False),
     Column("epoch", BIGINT, False),
     Column("program_id", TEXT, False),
     Column("accounts", JSON),
     Column("data", TEXT),
     Column("stack_height", BIGINT),
+    Column("transfer_source", TEXT),
+    Column("transfer_destination", TEXT),
+    Column("transfer_authority", TEXT),
+    Column("transfer_mint", TEXT),
+    Column("transfer_amount", AMOUNT),
 )
 
 TOKEN_BALANCE_CHANGES = _table(

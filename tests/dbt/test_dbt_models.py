@@ -56,6 +56,7 @@ MODELS = {
     "int_blocks",
     "int_cluster_epochs",
     "int_dex_swap_legs",
+    "int_dex_swaps",
     "int_jito_tips",
     "int_market_hourly_coverage",
     "int_mev_arbitrage_cycles",

@@ -1,11 +1,13 @@
-"""fct_dex_swaps on the real mainnet samples, checked against the JSON they were loaded from.
+"""fct_dex_swaps and fct_dex_trades on the real mainnet samples, checked against their JSON.
 
 Every sample (../shared/data/mainnet/blocks and transactions, see transactions/_summary.json)
-goes through the real block loader and `dbt build` (the `mainnet_warehouse` fixture). The
-expectations are computed here from the JSON itself: a successful transaction's instruction of a
-DEX program of the seed swaps what the instruction's token accounts that the signer does not own
-net received and paid, by mint, in pre/postTokenBalances; and where nothing else moved the
-mint, the signer's own accounts moved the same amounts the other way.
+goes through the real block loader and `dbt build` (the `mainnet_warehouse` fixture). Which
+instruction of which sample swaps was read from the samples (VENUES below: every successful
+transaction that moves a token through a DEX, Obric and ZeroFi included). The amounts are
+checked against the JSON's pre/postTokenBalances, not against the decoder: a leg's pool side
+(its instruction's token accounts that the leg's trader does not own) must net, by mint, to
+what the leg says the trader paid and received; a trade must match the trader's own balance
+changes where only it moved the mint.
 """
 
 from __future__ import annotations
@@ -21,11 +23,20 @@ from mainnet_warehouse import MainnetWarehouse
 
 SEED = DBT_PROJECT_DIR / "seeds" / "dex_programs.csv"
 WSOL = "So11111111111111111111111111111111111111112"
+# (signature prefix) -> [(outer_index, inner_index, dex)] of its swap legs, read from the samples.
+VENUES = {
+    "4yWsJQg1yF": [(0, -1, "raydium_amm_v4")],  # pump token -> WSOL, then a bot's tip
+    "QfFVu1P4ji": [(5, -1, "raydium_amm_v4")],  # MetaMask SOL -> SAHUR
+    "2X4vKsDS56": [(4, 0, "obric_v2")],  # MetaMask SOL -> USDC through Jupiter v6
+    "5LuTa5k9Uv": [(2, 2, "zerofi")],  # MetaMask USDC -> JUP through Jupiter v6
+    "5bvyp1nob5": [(1, -1, "pumpswap")],  # direct, Token-2022 base
+    "2zNeSn8cJp": [(7, 2, "pumpswap")],  # through OKX's router, its program-owned account
+    "2cd7QQSByK": [(4, -1, "raydium_clmm")],
+    "4H6uGfHviq": [(2, 0, "orca_whirlpool")],  # under Jupiter v2, 2023
+}
 # The 2023 Jupiter route's answer omits the signer's token account from preTokenBalances (it held
 # 50,003,000 before and 3,000 after, as the route's transfer of 50,000,000 shows).
-OMITTED_PRE_BALANCE = (
-    "4H6uGfHviqT87Au64fv9t7AQHYd75SZPa7NMsX2fZixdcwZgpPB11b4cQq65JVM4EzppLmNPt2d8cGeFY9ys1dBH"
-)
+OMITTED_PRE_BALANCE = "4H6uGfHviq"
 
 
 def seed_programs() -> dict[str, dict[str, str]]:
@@ -40,28 +51,18 @@ def account_keys(tx: dict[str, Any]) -> list[str]:
     return keys + loaded.get("writable", []) + loaded.get("readonly", [])
 
 
-def instructions(tx: dict[str, Any]) -> list[tuple[int, int, str, list[str] | None]]:
-    """(outer_index, inner_index, program, accounts) of every instruction, -1 for outer ones."""
+def instruction_accounts(tx: dict[str, Any], outer: int, inner: int) -> list[str]:
     keys = account_keys(tx)
-
-    def parse(ix: dict[str, Any]) -> tuple[str, list[str] | None]:
-        program = ix.get("programId") or keys[ix["programIdIndex"]]
-        accounts = ix.get("accounts")
-        if accounts is None:  # a jsonParsed instruction
-            return program, None
-        return program, [a if isinstance(a, str) else keys[a] for a in accounts]
-
-    out = []
-    for i, ix in enumerate(tx["transaction"]["message"]["instructions"]):
-        out.append((i, -1, *parse(ix)))
-    for group in tx["meta"].get("innerInstructions") or []:
-        for j, ix in enumerate(group["instructions"]):
-            out.append((group["index"], j, *parse(ix)))
-    return out
+    if inner < 0:
+        ix = tx["transaction"]["message"]["instructions"][outer]
+    else:
+        (group,) = [g for g in tx["meta"]["innerInstructions"] if g["index"] == outer]
+        ix = group["instructions"][inner]
+    return [a if isinstance(a, str) else keys[a] for a in ix["accounts"]]
 
 
-def token_deltas(tx: dict[str, Any]) -> list[tuple[str, str, str | None, int, int]]:
-    """(account, mint, owner, decimals, post - pre) per account of pre/postTokenBalances."""
+def token_deltas(tx: dict[str, Any]) -> list[tuple[str, str, str | None, int]]:
+    """(account, mint, owner, post - pre) per account of pre/postTokenBalances."""
     keys = account_keys(tx)
     meta = tx["meta"]
     pre = {b["accountIndex"]: b for b in meta.get("preTokenBalances") or []}
@@ -71,162 +72,122 @@ def token_deltas(tx: dict[str, Any]) -> list[tuple[str, str, str | None, int, in
         balance = post.get(i) or pre[i]
         before = int(pre[i]["uiTokenAmount"]["amount"]) if i in pre else 0
         after = int(post[i]["uiTokenAmount"]["amount"]) if i in post else 0
-        decimals = balance["uiTokenAmount"]["decimals"]
-        out.append((keys[i], balance["mint"], balance.get("owner"), decimals, after - before))
+        out.append((keys[i], balance["mint"], balance.get("owner"), after - before))
     return out
 
 
-def token_delta_by_index(tx: dict[str, Any]) -> dict[int, int]:
-    """post - pre per account index of pre/postTokenBalances."""
-    meta = tx["meta"]
-    pre = {b["accountIndex"]: int(b["uiTokenAmount"]["amount"]) for b in meta["preTokenBalances"]}
-    post = {b["accountIndex"]: int(b["uiTokenAmount"]["amount"]) for b in meta["postTokenBalances"]}
-    return {i: post.get(i, 0) - pre.get(i, 0) for i in pre.keys() | post.keys()}
+def samples(warehouse: MainnetWarehouse) -> dict[str, dict[str, Any]]:
+    return {tx["transaction"]["signatures"][0]: tx for _, tx in warehouse.transactions()}
 
 
-def signer_delta(tx: dict[str, Any], signer: str, mint: str) -> int:
-    """The net change of the signer's accounts of `mint`."""
-    return sum(delta for _, m, owner, _, delta in token_deltas(tx) if m == mint and owner == signer)
-
-
-def expected_swaps(warehouse: MainnetWarehouse) -> dict[str, dict[str, Any]]:
-    """Per successful transaction invoking one seed DEX instruction: the swap its JSON shows."""
-    programs = seed_programs()
-    expected = {}
-    for _, tx in warehouse.transactions():
-        if tx["meta"]["err"] is not None:
-            continue
-        keys = account_keys(tx)
-        changed = {keys[i] for i, delta in token_delta_by_index(tx).items() if delta}
-        # DEX instructions that touch a token account whose balance changed (not, e.g., the
-        # Anchor event a DEX emits by calling itself with its event authority only).
-        legs = [
-            (outer, inner, program, accounts)
-            for outer, inner, program, accounts in instructions(tx)
-            if programs.get(program, {}).get("kind") == "dex" and changed & set(accounts or [])
-        ]
-        if not legs:
-            continue
-        assert len(legs) == 1  # every sample swaps once
-        outer, inner, program, accounts = legs[0]
-        signer = account_keys(tx)[0]
-        assert accounts is not None
-        # The pool side: the instruction's token accounts that the signer does not own.
-        net: dict[str, int] = defaultdict(int)
-        decimals = {}
-        elsewhere = set()  # mints that non-signer accounts outside the instruction moved
-        for account, mint, owner, places, delta in token_deltas(tx):
-            decimals[mint] = places
-            if owner != signer and account in accounts:
-                net[mint] += delta
-            elif owner != signer and delta:
-                elsewhere.add(mint)
-        (mint_in,) = [m for m, d in net.items() if d > 0]
-        (mint_out,) = [m for m, d in net.items() if d < 0]
-        outer_program = instructions(tx)[[i[:2] for i in instructions(tx)].index((outer, -1))][2]
-        expected[tx["transaction"]["signatures"][0]] = {
-            "outer_index": outer,
-            "inner_index": inner,
-            "dex": programs[program]["dex"],
-            "pool": accounts[int(programs[program]["pool_account_index"])],
-            "trader": signer,
-            "mint_in": mint_in,
-            "mint_out": mint_out,
-            "amount_in_raw": net[mint_in],
-            "amount_out_raw": -net[mint_out],
-            "decimals_in": decimals[mint_in],
-            "decimals_out": decimals[mint_out],
-            "tx_program": outer_program,
-            # What the signer's accounts moved, where only this swap moved the mint.
-            "signer_deltas": {
-                mint: None if mint in elsewhere else signer_delta(tx, signer, mint)
-                for mint in (mint_in, mint_out)
-            },
-        }
-    return expected
-
-
-COLUMNS = (
+LEG_COLUMNS = (
     "outer_index",
     "inner_index",
     "dex",
-    "pool",
     "trader",
     "mint_in",
     "mint_out",
     "amount_in_raw",
     "amount_out_raw",
+    "amount_in",
+    "amount_out",
     "decimals_in",
     "decimals_out",
-    "tx_program",
 )
 
 
 def decoded(warehouse: MainnetWarehouse) -> dict[str, list[dict[str, Any]]]:
     rows = warehouse.query(
-        f"select signature, {', '.join(COLUMNS)}, amount_in, amount_out, is_routed, router"
-        " from marts.fct_dex_swaps"
+        f"select signature, {', '.join(LEG_COLUMNS)} from marts.fct_dex_swaps"
+        " order by signature, outer_index, inner_index"
     )
     out: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for signature, *values in rows:
-        out[signature].append(
-            dict(
-                zip(
-                    (*COLUMNS, "amount_in", "amount_out", "is_routed", "router"),
-                    values,
-                    strict=True,
-                )
-            )
-        )
+        out[signature].append(dict(zip(LEG_COLUMNS, values, strict=True)))
     return out
 
 
-def test_each_swap_is_decoded_with_its_tokens_and_amounts(
+def test_every_swap_decodes_to_the_legs_its_balance_changes_show(
     mainnet_warehouse: MainnetWarehouse,
 ) -> None:
-    expected = expected_swaps(mainnet_warehouse)
+    txs = samples(mainnet_warehouse)
     found = decoded(mainnet_warehouse)
-    # Raydium AMM v4 (twice), Raydium CLMM, PumpSwap (direct and through a bot's program, with
-    # Token-2022) and Orca Whirlpool under Jupiter.
-    assert len(expected) == 6
-    # Nothing else: the two Jupiter swaps through DEXes outside the seed (Obric, ZeroFi) are not
-    # decoded, see the seed dex_programs.
-    assert set(found) == set(expected)
+    assert {s[:10] for s in found} == set(VENUES), {s[:10]: legs for s, legs in found.items()}
+    for signature, legs in found.items():
+        tx = txs[signature]
+        assert [(leg["outer_index"], leg["inner_index"], leg["dex"]) for leg in legs] == VENUES[
+            signature[:10]
+        ]
+        for leg in legs:
+            accounts = set(instruction_accounts(tx, leg["outer_index"], leg["inner_index"]))
+            # The pool side: the leg's accounts that its trader does not own, net by mint.
+            pool: dict[str, int] = defaultdict(int)
+            for account, mint, owner, delta in token_deltas(tx):
+                if account in accounts and owner != leg["trader"]:
+                    pool[mint] += delta
+            assert {m: d for m, d in pool.items() if d} == {
+                leg["mint_in"]: leg["amount_in_raw"],
+                leg["mint_out"]: -leg["amount_out_raw"],
+            }, signature
+            assert leg["amount_in"] == Decimal(leg["amount_in_raw"]) / 10 ** leg["decimals_in"]
+            assert leg["amount_out"] == Decimal(leg["amount_out_raw"]) / 10 ** leg["decimals_out"]
+
+
+def test_each_trade_is_the_signers_own_balance_change(
+    mainnet_warehouse: MainnetWarehouse,
+) -> None:
+    """The trade's tokens and amounts are what the signer's accounts lost and gained, where
+    nothing but the swap moved the mint (wSOL is wrapped into and unwrapped from accounts
+    created and closed in the transaction, so it is not in the balances)."""
+    txs = samples(mainnet_warehouse)
+    trades = mainnet_warehouse.query(
+        "select signature, mint_in, amount_in, mint_out, amount_out, route_complete,"
+        " is_arbitrage from marts.fct_dex_trades"
+    )
+    assert {s[:10] for s, *_ in trades} == set(VENUES)
     checked = 0
-    for signature, swap in expected.items():
-        (leg,) = found[signature]
-        assert {c: leg[c] for c in COLUMNS} == {c: swap[c] for c in COLUMNS}, signature
-        assert leg["amount_in"] == Decimal(swap["amount_in_raw"]) / 10 ** swap["decimals_in"]
-        assert leg["amount_out"] == Decimal(swap["amount_out_raw"]) / 10 ** swap["decimals_out"]
-        # Tokens are conserved: the signer's own accounts move the same amounts the other way,
-        # where only the swap moved the mint, except wSOL (wrapped into and unwrapped from
-        # accounts created and closed within the transaction).
-        if signature == OMITTED_PRE_BALANCE:
+    for signature, mint_in, amount_in, mint_out, amount_out, complete, arbitrage in trades:
+        assert complete and not arbitrage and mint_in != mint_out
+        tx = txs[signature]
+        signer = account_keys(tx)[0]
+        decimals = {
+            b["mint"]: b["uiTokenAmount"]["decimals"]
+            for b in tx["meta"]["postTokenBalances"] + tx["meta"]["preTokenBalances"]
+        }
+        pools = {
+            account
+            for outer, inner, _ in VENUES[signature[:10]]
+            for account in instruction_accounts(tx, outer, inner)
+        }
+        own: dict[str, int] = defaultdict(int)
+        elsewhere = set()  # mints that others' accounts outside the swaps moved
+        for account, mint, owner, delta in token_deltas(tx):
+            if owner == signer:
+                own[mint] += delta
+            elif delta and account not in pools:
+                elsewhere.add(mint)
+        if signature.startswith(OMITTED_PRE_BALANCE):
             continue
-        for mint, sign, amount in (
-            (swap["mint_in"], -1, swap["amount_in_raw"]),
-            (swap["mint_out"], 1, swap["amount_out_raw"]),
-        ):
-            if mint != WSOL and swap["signer_deltas"][mint] is not None:
-                assert swap["signer_deltas"][mint] == sign * amount, signature
+        for mint, amount, sign in ((mint_in, amount_in, -1), (mint_out, amount_out, 1)):
+            if mint != WSOL and mint not in elsewhere:
+                assert own[mint] == sign * amount * 10 ** decimals[mint], signature
                 checked += 1
-    assert checked == 4
+    # The non-wSOL sides that only the swap moved: SAHUR, USDC (Obric), USDC and JUP (ZeroFi),
+    # and the PumpSwap tokens bought directly and through OKX.
+    assert checked == 6
 
 
 def test_routes_are_flagged(mainnet_warehouse: MainnetWarehouse) -> None:
-    programs = seed_programs()
     routed = mainnet_warehouse.query(
-        "select dex, router, tx_program from marts.fct_dex_swaps where is_routed"
+        "select dex, router from marts.fct_dex_swaps where is_routed order by 1"
     )
-    # The Jupiter (v2) route through an Orca Whirlpool.
+    # Jupiter v6 (Obric, ZeroFi), OKX's router (PumpSwap) and Jupiter v2 (Whirlpool).
     assert routed == [
-        ("orca_whirlpool", "jupiter_v2", "JUP2jxvXaqu7NQY1GmNF4m1vodw12LVXYxbFL2uJvfo")
+        ("obric_v2", "jupiter_v6"),
+        ("orca_whirlpool", "jupiter_v2"),
+        ("pumpswap", "okx_router"),
+        ("zerofi", "jupiter_v6"),
     ]
-    # A bot's own program calling PumpSwap is not a router: its leg is not routed.
-    others = mainnet_warehouse.query(
-        "select tx_program from marts.fct_dex_swaps where not is_routed and inner_index >= 0"
-    )
-    assert others and all(programs.get(p, {}).get("kind") != "router" for (p,) in others)
 
 
 def test_failed_transactions_and_transfers_yield_no_swap(

@@ -20,12 +20,6 @@ ALLOWED = {
 
 # Known violations that other branches of issue 20 remove; the lead empties this at merge.
 KNOWN_VIOLATIONS = {
-    # i14 reads swaps from a new int_dex_swaps and prices from staging instead of raw.
-    ("int_mev_arbitrage_cycles", "fct_dex_swaps"),
-    ("int_mev_backruns", "fct_dex_swaps"),
-    ("int_mev_sandwiches", "fct_dex_swaps"),
-    ("int_market_hourly_coverage", "raw_solana.blocks"),
-    ("int_token_usd_hourly", "raw_solana.blocks"),
     # i15 rewrites models/*/validators/: the cluster mart reads the MEV marts (int_blocks and
     # int_mev_events now exist for it), dim_validators reads staging.
     ("cluster_epochs", "fct_blocks"),

@@ -27,6 +27,7 @@ MODELS = [
     "intermediate/int_blocks",
     "intermediate/int_cluster_epochs",
     "intermediate/int_dex_swap_legs",
+    "intermediate/int_dex_swaps",
     "intermediate/int_jito_tips",
     "intermediate/int_market_hourly_coverage",
     "intermediate/int_mev_arbitrage_cycles",

@@ -49,6 +49,28 @@ def test_market_and_mev_sections():
     assert "validators flagged for sandwich collusion: none" in lines
 
 
+def test_volume_by_venue_says_the_unknown_share():
+    run = Summary(
+        epochs=[5],
+        table_rows={},
+        checks_passed=1,
+        checks_failed=0,
+        volume_by_venue=[
+            ("raydium_amm_v4", 6, Decimal("900"), 1),
+            ("unknown", 2, Decimal("100"), 0),
+            ("obric_v2", 2, None, 2),
+        ],
+    )
+    lines = run.render().split("\n")
+    assert "swap legs by venue, epochs 5:" in lines
+    assert any(line.split() == ["raydium_amm_v4", "6", "900", "1"] for line in lines)
+    assert any(line.split() == ["obric_v2", "2", "-", "2"] for line in lines)
+    assert any(
+        line.endswith("20.0% of legs, 10.0% of priced volume") and "unknown venues" in line
+        for line in lines
+    )
+
+
 def test_sections_absent_when_their_marts_were_not_built():
     text = summary({"raw_jito.x": 1})
     assert "top pairs" not in "\n".join(text) and "sandwich collusion" not in "\n".join(text)

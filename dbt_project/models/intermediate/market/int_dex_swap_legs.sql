@@ -1,28 +1,31 @@
--- Candidate swap legs decoded from balance changes, one row per swap leg of a successful
--- transaction. Not filtered by epoch: consumers filter it by a literal epoch list (fct_dex_swaps,
--- int_token_usd_hourly), and the CTEs are inlined and join on epoch and slot as well as
--- signature, so that Postgres pushes the filter down to the three raw scans.
+-- Swap legs decoded per instruction from its own transfers, whatever the program: one row per
+-- instruction (outer or inner) of a successful transaction whose child SPL Token or SOL
+-- transfers move exactly one mint from the trader's accounts to others and one other mint back.
+-- The venue is that instruction's program, named by the dex_programs seed or 'unknown'. Not
+-- filtered by epoch: consumers filter it by a literal epoch list (int_dex_swaps,
+-- int_token_usd_hourly). The CTEs join on signature alone: slot and epoch follow from it, and
+-- repeating them makes the planner take the joins for a few rows and nest loops over them.
 --
--- A leg is an instruction (outer or inner) of a `dex` program of the seed. Its pool side is the
--- token accounts among the instruction's accounts that the signer does not own: the pool's
--- vaults and any protocol-fee account (PumpSwap), summed by mint. The trader's own accounts
--- (wSOL wrapped and closed in the same transaction included) are left out, so wrap and unwrap
--- do not matter, and router-owned intermediate accounts net to zero over the transaction.
--- Exactly one mint in (net positive) and one out (net negative) is a swap; anything else
--- (liquidity add/remove, Anchor event self-CPIs with no token account) is not.
+-- The trader of a leg is the owner of the accounts that paid: of the parties paying in the
+-- instruction (token account owners; the account itself for SOL), the fee payer if it is one,
+-- else the one whose accounts other instructions of the transaction also move (a router's or a
+-- searcher's program-owned account), else the one paying first. A leg that contains another leg
+-- (a router's or a bot's program moving the trader's funds around the DEX it calls) is a
+-- wrapper, not a venue: only the innermost legs count.
 
 with
 
--- Not materialized: referenced twice, and the planner must see the seed's statistics to filter
--- the instructions by program first (a mainnet epoch has ~100 million instructions).
-dex_programs as not materialized (
+dex_programs as (
     select * from {{ ref('dex_programs') }}
-    where kind = 'dex'
+),
+
+-- A liquidation also pays one mint and receives another: lending programs are not venues.
+lending_programs as (
+    select distinct program_id from {{ ref('lending_programs') }}
 ),
 
 instructions as (
     select * from {{ ref('stg_solana__instructions') }}
-    where program_id in (select dex_programs.program_id from dex_programs)
 ),
 
 transactions as (
@@ -30,100 +33,314 @@ transactions as (
     where success
 ),
 
-token_balance_changes as (
+token_accounts as (
     select * from {{ ref('stg_solana__token_balance_changes') }}
-    where change_raw <> 0
 ),
 
-dex_instructions as (
+-- Every transfer a program made (inner, so with a calling instruction), with the mints and
+-- owners of its accounts from the transaction's token balances. SOL counts as wSOL: a pool
+-- holding native SOL and one holding wSOL trade the same asset.
+transfers as (
+    select
+        moves.signature,
+        moves.slot,
+        moves.epoch,
+        moves.outer_index,
+        moves.parent_index,
+        moves.inner_index,
+        moves.transfer_destination as destination,
+        moves.transfer_amount_raw as amount_raw,
+        case
+            when moves.program_id = '{{ var("system_program") }}' then '{{ var("wsol_mint") }}'
+            else coalesce(moves.transfer_mint, sources.mint, destinations.mint)
+        end as mint,
+        case
+            when moves.program_id = '{{ var("system_program") }}' then 9
+            else coalesce(sources.decimals, destinations.decimals)
+        end as decimals,
+        case
+            when moves.program_id <> '{{ var("system_program") }}' then moves.program_id
+        end as token_program,
+        -- A token account created and closed within the transaction (wrapped SOL) is in no
+        -- balance list: its authority owns it.
+        coalesce(
+            sources.owner,
+            case
+                when moves.program_id = '{{ var("system_program") }}' then moves.transfer_source
+            end,
+            moves.transfer_authority
+        ) as source_owner,
+        coalesce(
+            destinations.owner,
+            case
+                when moves.program_id = '{{ var("system_program") }}'
+                    then moves.transfer_destination
+            end
+        ) as destination_owner
+    from instructions as moves
+    left join token_accounts as sources
+        on
+            moves.signature = sources.signature
+            and moves.transfer_source = sources.account
+    left join token_accounts as destinations
+        on
+            moves.signature = destinations.signature
+            and moves.transfer_destination = destinations.account
+    where moves.transfer_amount_raw > 0 and moves.parent_index is not null
+),
+
+-- The instructions that made transfers.
+calls as (
+    select distinct
+        signature,
+        slot,
+        epoch,
+        outer_index,
+        parent_index as inner_index
+    from transfers
+),
+
+callers as (
     select
         instructions.signature,
-        instructions.outer_index,
-        instructions.inner_index,
         instructions.slot,
         instructions.epoch,
+        instructions.outer_index,
+        instructions.inner_index,
         instructions.program_id,
         instructions.accounts,
-        dex_programs.dex,
-        instructions.accounts ->> dex_programs.pool_account_index as pool,
+        instructions.stack_height,
         transactions.position,
-        transactions.signer as trader,
+        transactions.signer,
         transactions.fee_lamports,
         transactions.priority_fee_lamports,
-        -- The outer instruction's program: the DEX itself for a direct swap, else the router or
-        -- the searcher's own program that called it.
         transactions.programs ->> instructions.outer_index::int as tx_program
-    from instructions
-    inner join dex_programs
-        on instructions.program_id = dex_programs.program_id
+    from calls
+    inner join instructions
+        on
+            calls.signature = instructions.signature
+            and calls.outer_index = instructions.outer_index
+            and calls.inner_index = instructions.inner_index
     inner join transactions
         on
-            instructions.signature = transactions.signature
-            and instructions.slot = transactions.slot
-            and instructions.epoch = transactions.epoch
+            calls.signature = transactions.signature
+    where instructions.program_id not in (select lending_programs.program_id from lending_programs)
 ),
 
-pool_side as (
+-- The calling instructions each party's accounts are moved in (as payer or payee): a party
+-- moved in more than one is seen elsewhere in the transaction.
+party_calls as (
     select
-        dex_instructions.signature,
-        dex_instructions.outer_index,
-        dex_instructions.inner_index,
-        dex_instructions.epoch,
-        dex_instructions.slot,
-        dex_instructions.position,
-        dex_instructions.dex,
-        dex_instructions.program_id,
-        dex_instructions.pool,
-        dex_instructions.trader,
-        dex_instructions.tx_program,
-        dex_instructions.fee_lamports,
-        dex_instructions.priority_fee_lamports,
-        token_balance_changes.mint,
-        sum(token_balance_changes.change_raw) as change_raw,
-        max(token_balance_changes.decimals) as decimals,
-        max(token_balance_changes.token_program) as token_program
-    from dex_instructions
-    inner join token_balance_changes
-        on
-            dex_instructions.signature = token_balance_changes.signature
-            -- Same slot and epoch by construction: stated so that a consumer's slot or epoch
-            -- filter reaches this scan too.
-            and dex_instructions.slot = token_balance_changes.slot
-            and dex_instructions.epoch = token_balance_changes.epoch
-            and dex_instructions.accounts ? token_balance_changes.account
-            and token_balance_changes.owner is distinct from dex_instructions.trader
-    group by 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14
+        signature,
+        source_owner as party,
+        outer_index,
+        parent_index
+    from transfers
+    union
+    select
+        signature,
+        destination_owner,
+        outer_index,
+        parent_index
+    from transfers
+    where destination_owner is not null
 ),
 
-pool_flows as (
+party_reach as (
+    select
+        signature,
+        party,
+        count(*) > 1 as is_seen_elsewhere
+    from party_calls
+    group by signature, party
+),
+
+payers as (
+    select
+        callers.signature,
+        callers.outer_index,
+        callers.inner_index,
+        transfers.source_owner as party,
+        min(transfers.inner_index) as first_payment,
+        bool_or(transfers.source_owner = callers.signer) as is_fee_payer,
+        bool_or(party_reach.is_seen_elsewhere) as is_seen_elsewhere
+    from callers
+    inner join transfers
+        on
+            callers.signature = transfers.signature
+            and callers.outer_index = transfers.outer_index
+            and callers.inner_index = transfers.parent_index
+    inner join party_reach
+        on
+            transfers.signature = party_reach.signature
+            and transfers.source_owner = party_reach.party
+    group by callers.signature, callers.outer_index, callers.inner_index, transfers.source_owner
+),
+
+traders as (
+    select distinct on (signature, outer_index, inner_index)
+        signature,
+        outer_index,
+        inner_index,
+        party as trader
+    from payers
+    order by
+        signature asc, outer_index asc, inner_index asc, is_fee_payer desc, is_seen_elsewhere desc,
+        first_payment asc
+),
+
+-- Per calling instruction and mint: what the trader's accounts paid and received. A
+-- destination in no balance list (a temporary account closed in the transaction) is the
+-- trader's when someone else paid into it.
+flows as (
+    select
+        callers.signature,
+        callers.outer_index,
+        callers.inner_index,
+        traders.trader,
+        transfers.mint,
+        max(transfers.decimals) as decimals,
+        max(transfers.token_program) as token_program,
+        coalesce(sum(transfers.amount_raw) filter (
+            where
+            transfers.source_owner = traders.trader
+            and transfers.destination_owner is distinct from traders.trader
+        ), 0) as paid_raw,
+        coalesce(sum(transfers.amount_raw) filter (
+            where
+            transfers.source_owner <> traders.trader
+            and coalesce(transfers.destination_owner, traders.trader) = traders.trader
+        ), 0) as received_raw,
+        -- The first account paid into: the pool's vault, whose owner is the pool for venues
+        -- without a known pool position.
+        (array_agg(transfers.destination_owner order by transfers.inner_index) filter (
+            where
+            transfers.source_owner = traders.trader
+            and transfers.destination_owner is distinct from traders.trader
+        ))[1] as vault_owner
+    from callers
+    inner join traders
+        on
+            callers.signature = traders.signature
+            and callers.outer_index = traders.outer_index
+            and callers.inner_index = traders.inner_index
+    inner join transfers
+        on
+            callers.signature = transfers.signature
+            and callers.outer_index = transfers.outer_index
+            and callers.inner_index = transfers.parent_index
+    group by
+        callers.signature,
+        callers.outer_index,
+        callers.inner_index,
+        traders.trader,
+        transfers.mint
+),
+
+swaps as (
     select
         signature,
         outer_index,
         inner_index,
-        epoch,
-        slot,
-        position,
-        dex,
-        program_id,
-        pool,
         trader,
-        max(mint) filter (where change_raw > 0) as mint_in,
-        max(mint) filter (where change_raw < 0) as mint_out,
-        sum(change_raw) filter (where change_raw > 0) as amount_in_raw,
-        -sum(change_raw) filter (where change_raw < 0) as amount_out_raw,
-        max(decimals) filter (where change_raw > 0)::int as decimals_in,
-        max(decimals) filter (where change_raw < 0)::int as decimals_out,
-        max(token_program) filter (where change_raw > 0) as token_program_in,
-        max(token_program) filter (where change_raw < 0) as token_program_out,
-        tx_program,
-        fee_lamports,
-        priority_fee_lamports
-    from pool_side
-    group by 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 19, 20, 21
-    -- One mint in and one out; mints netting to zero were dropped with the zero changes.
+        max(mint) filter (where received_raw < paid_raw) as mint_in,
+        max(mint) filter (where received_raw > paid_raw) as mint_out,
+        sum(paid_raw - received_raw) filter (where received_raw < paid_raw) as amount_in_raw,
+        sum(received_raw - paid_raw) filter (where received_raw > paid_raw) as amount_out_raw,
+        max(decimals) filter (where received_raw < paid_raw) as decimals_in,
+        max(decimals) filter (where received_raw > paid_raw) as decimals_out,
+        max(token_program) filter (where received_raw < paid_raw) as token_program_in,
+        max(token_program) filter (where received_raw > paid_raw) as token_program_out,
+        max(vault_owner) filter (where received_raw < paid_raw) as vault_owner
+    from flows
+    group by signature, outer_index, inner_index, trader
     having
-        count(*) filter (where change_raw > 0) = 1
-        and count(*) filter (where change_raw < 0) = 1
+        count(*) filter (where received_raw < paid_raw) = 1
+        and count(*) filter (where received_raw > paid_raw) = 1
+),
+
+candidates as (
+    select
+        callers.*,
+        swaps.trader,
+        swaps.mint_in,
+        swaps.mint_out,
+        swaps.amount_in_raw,
+        swaps.amount_out_raw,
+        swaps.decimals_in,
+        swaps.decimals_out,
+        swaps.token_program_in,
+        swaps.token_program_out,
+        swaps.vault_owner
+    from callers
+    inner join swaps
+        on
+            callers.signature = swaps.signature
+            and callers.outer_index = swaps.outer_index
+            and callers.inner_index = swaps.inner_index
+),
+
+-- The end of an inner candidate's subtree: the next instruction of its outer one at its depth
+-- or above (an outer candidate's subtree is every inner instruction).
+subtrees as (
+    select
+        candidates.signature,
+        candidates.outer_index,
+        candidates.inner_index,
+        min(later.inner_index) as subtree_end
+    from candidates
+    inner join instructions as later
+        on
+            candidates.signature = later.signature
+            and candidates.outer_index = later.outer_index
+            and candidates.inner_index < later.inner_index
+            and candidates.stack_height >= later.stack_height
+    where candidates.inner_index >= 0
+    group by candidates.signature, candidates.outer_index, candidates.inner_index
+),
+
+legs as (
+    select
+        candidates.signature,
+        candidates.outer_index,
+        candidates.inner_index,
+        candidates.epoch,
+        candidates.slot,
+        candidates.position,
+        coalesce(dex_programs.dex, 'unknown') as dex,
+        candidates.program_id,
+        coalesce(
+            candidates.accounts ->> dex_programs.pool_account_index, candidates.vault_owner
+        ) as pool,
+        candidates.trader,
+        candidates.mint_in,
+        candidates.mint_out,
+        candidates.amount_in_raw,
+        candidates.amount_out_raw,
+        candidates.decimals_in::int as decimals_in,
+        candidates.decimals_out::int as decimals_out,
+        candidates.token_program_in,
+        candidates.token_program_out,
+        candidates.tx_program,
+        candidates.fee_lamports,
+        candidates.priority_fee_lamports
+    from candidates
+    left join dex_programs
+        on candidates.program_id = dex_programs.program_id
+    left join subtrees
+        on
+            candidates.signature = subtrees.signature
+            and candidates.outer_index = subtrees.outer_index
+            and candidates.inner_index = subtrees.inner_index
+    where not exists (
+        select 1
+        from candidates as nested
+        where
+            nested.signature = candidates.signature
+            and nested.outer_index = candidates.outer_index
+            and nested.inner_index > candidates.inner_index
+            and nested.inner_index < coalesce(subtrees.subtree_end, 2147483647)
+    )
 ),
 
 blocks as (
@@ -132,14 +349,13 @@ blocks as (
 
 final as (
     select
-        pool_flows.*,
+        legs.*,
         blocks.block_time,
         date_trunc('hour', blocks.block_time, 'UTC') as hour
-    from pool_flows
+    from legs
     inner join blocks
         on
-            pool_flows.slot = blocks.slot
-            and pool_flows.epoch = blocks.epoch
+            legs.slot = blocks.slot
 )
 
 select * from final

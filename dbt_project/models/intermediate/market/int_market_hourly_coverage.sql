@@ -6,17 +6,25 @@
 with
 
 blocks as (
-    select * from {{ source('raw_solana', 'blocks') }}
+    select * from {{ ref('stg_solana__blocks') }}
+),
+
+sampled_windows as (
+    select * from {{ ref('stg_solana__sampled_windows') }}
 ),
 
 final as (
     select
-        date_trunc('hour', block_time, 'UTC') as hour,
+        date_trunc('hour', blocks.block_time, 'UTC') as hour,
         count(*) as produced_blocks,
-        count(*) filter (where transactions_loaded) as loaded_blocks
+        count(sampled_windows.window_start) as loaded_blocks
     from blocks
-    where status = 'produced' and block_time is not null
-    group by date_trunc('hour', block_time, 'UTC')
+    left join sampled_windows
+        on
+            blocks.epoch = sampled_windows.epoch
+            and blocks.slot / 4 * 4 = sampled_windows.window_start
+    where blocks.status = 'produced' and blocks.block_time is not null
+    group by date_trunc('hour', blocks.block_time, 'UTC')
 )
 
 select * from final

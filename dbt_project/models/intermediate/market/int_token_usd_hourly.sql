@@ -13,7 +13,7 @@
 -- epochs' blocks) and each is priced from ALL the legs of the hour, whatever their epoch: the
 -- price of an hour does not depend on which epochs were built together. An hour without a
 -- SOL/stablecoin leg borrows the nearest earlier hour's SOL price up to `sol_usd_lookback_hours`
--- back (those hours are read from raw too, for the same reason); beyond that it has no price.
+-- back (those hours are read too, for the same reason); beyond that it has no price.
 -- Absurd prices (dust legs, fake or broken pools) are kept out of the averages: a leg whose
 -- price is more than `dex_price_band` times off its hour's median for the pair does not count.
 
@@ -22,18 +22,18 @@
     lookback before them), looked up when the model runs: filtering the legs by a literal epoch
     list lets the filter reach the raw scans with the planner's statistics behind it (a
     range computed in SQL leaves the planner guessing and it then joins the instructions to
-    the balance changes before filtering them by program). It reads the raw table, which
-    exists before any model is built; before the first load (`dbt compile`, sqlfluff on an empty
-    warehouse) there is nothing to price.
+    the balance changes before filtering them by program). It reads the blocks' staging view,
+    built before this model; before it exists (`dbt compile`, sqlfluff on an empty warehouse)
+    there is nothing to price.
 -#}
 {%- set priced_epochs = [] -%}
-{%- set raw = source('raw_solana', 'blocks') -%}
-{%- if execute and adapter.get_relation(raw.database, raw.schema, raw.identifier) -%}
+{%- set staged = ref('stg_solana__blocks') -%}
+{%- if execute and adapter.get_relation(staged.database, staged.schema, staged.identifier) -%}
     {%- set priced_epochs_query -%}
         with
         selected_hours as (
             select date_trunc('hour', block_time, 'UTC') as hour
-            from {{ source('raw_solana', 'blocks') }}
+            from {{ ref('stg_solana__blocks') }}
             where {{ epoch_filter('epoch') }} and block_time is not null
         ),
         priced_range as (
@@ -43,7 +43,7 @@
             from selected_hours
         )
         select distinct blocks.epoch
-        from {{ source('raw_solana', 'blocks') }} as blocks
+        from {{ ref('stg_solana__blocks') }} as blocks
         inner join priced_range
             on blocks.block_time >= priced_range.from_time
             and blocks.block_time < priced_range.to_time

@@ -1,10 +1,10 @@
 -- Materialized as a table and analyzed: the MEV models join it several times, and a view's
 -- (or an unanalyzed table's) row estimates lead the planner to re-run it per row.
--- fct_dex_swaps is analyzed first: freshly loaded, it may have no statistics yet, and the
+-- int_dex_swaps is analyzed first: freshly loaded, it may have no statistics yet, and the
 -- self-joins below then run as nested loops for minutes instead of a second.
 {{ config(
     materialized='table',
-    pre_hook="analyze {{ ref('fct_dex_swaps') }}",
+    pre_hook="analyze {{ ref('int_dex_swaps') }}",
     post_hook='analyze {{ this }}',
 ) }}
 
@@ -15,7 +15,7 @@
 with
 
 swaps as (
-    select * from {{ ref('fct_dex_swaps') }}
+    select * from {{ ref('int_dex_swaps') }}
     where {{ epoch_filter('epoch') }}
 ),
 

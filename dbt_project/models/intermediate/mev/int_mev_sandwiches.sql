@@ -1,10 +1,10 @@
 -- Materialized as a table and analyzed: the MEV models join it several times, and a view's
 -- (or an unanalyzed table's) row estimates lead the planner to re-run it per row.
--- fct_dex_swaps is analyzed first: freshly loaded, it may have no statistics yet, and the
+-- int_dex_swaps is analyzed first: freshly loaded, it may have no statistics yet, and the
 -- self-joins below then run as nested loops for minutes instead of a second.
 {{ config(
     materialized='table',
-    pre_hook="analyze {{ ref('fct_dex_swaps') }}",
+    pre_hook="analyze {{ ref('int_dex_swaps') }}",
     post_hook='analyze {{ this }}',
 ) }}
 
@@ -16,13 +16,13 @@
 with
 
 swaps as (
-    select * from {{ ref('fct_dex_swaps') }}
+    select * from {{ ref('int_dex_swaps') }}
     where {{ epoch_filter('epoch') }}
 ),
 
 -- Signers that traded a pool both ways within a leader window: the only possible searchers.
 -- Narrowing to them first keeps the pairing small whatever the planner estimates (a freshly
--- loaded fct_dex_swaps has no statistics yet).
+-- loaded int_dex_swaps has no statistics yet).
 two_way_traders as (
     select
         pool,

@@ -9,12 +9,18 @@ final as (
         signature::text as signature,
         outer_index::bigint as outer_index,
         inner_index::bigint as inner_index,
+        parent_index::bigint as parent_index,
         slot::bigint as slot,
         epoch::bigint as epoch,
         program_id::text as program_id,
         accounts,
         data::text as data,
         stack_height::bigint as stack_height,
+        transfer_source::text as transfer_source,
+        transfer_destination::text as transfer_destination,
+        transfer_authority::text as transfer_authority,
+        transfer_mint::text as transfer_mint,
+        transfer_amount::numeric as transfer_amount_raw,
         inner_index = -1 as is_outer
     from raw_instructions
 )
