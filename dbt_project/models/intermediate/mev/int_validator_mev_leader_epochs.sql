@@ -34,39 +34,28 @@ vote_accounts as (
     where {{ epoch_lookback_filter('epoch', lookback) }}
 ),
 
--- The searcher's own transactions of each event (victims' are not the event's MEV). A
--- transaction in events of two types takes the first of sandwich, arbitrage, backrun,
--- liquidation, so that each tip lamport is counted once.
-searcher_transactions as (
-    select distinct on (own.signature)
-        own.signature,
-        mev_events.mev_type
-    from mev_events
-    cross join lateral unnest(mev_events.signatures) as own (signature)
-    where not own.signature = any(coalesce(mev_events.victim_signatures, '{}'))
-    order by
-        own.signature asc,
-        array_position(
-            array['sandwich', 'arbitrage', 'backrun', 'liquidation'], mev_events.mev_type
-        ) asc
+event_tips as (
+    select * from {{ ref('int_mev_event_tips') }}
+    where {{ epoch_lookback_filter('epoch', lookback) }}
 ),
 
 tips_by_type as (
     select
         tips.slot,
-        sum(tips.lamports) filter (where searcher_transactions.mev_type = 'sandwich')
+        sum(tips.lamports) filter (where event_tips.mev_type = 'sandwich')
             as sandwich_tips_lamports,
-        sum(tips.lamports) filter (where searcher_transactions.mev_type = 'arbitrage')
+        sum(tips.lamports) filter (where event_tips.mev_type = 'arbitrage')
             as arbitrage_tips_lamports,
-        sum(tips.lamports) filter (where searcher_transactions.mev_type = 'backrun')
+        sum(tips.lamports) filter (where event_tips.mev_type = 'backrun')
             as backrun_tips_lamports,
-        sum(tips.lamports) filter (where searcher_transactions.mev_type = 'liquidation')
+        sum(tips.lamports) filter (where event_tips.mev_type = 'liquidation')
             as liquidation_tips_lamports,
-        sum(tips.lamports) filter (where searcher_transactions.mev_type is null)
+        sum(tips.lamports) filter (where event_tips.mev_type is null)
             as other_tips_lamports
     from tips
-    left join searcher_transactions
-        on tips.signature = searcher_transactions.signature
+    -- Each tipping transaction belongs to one event at most, so each tip lamport counts once.
+    left join event_tips
+        on tips.signature = event_tips.signature
     group by tips.slot
 ),
 
