@@ -14,13 +14,17 @@ from pathlib import Path
 import pytest
 
 from orchestration.eval_mev import (
+    DOCS_BEGIN,
+    DOCS_END,
     UNPROFITABLE,
     WSOL,
+    CollusionScore,
     EvalError,
     MevEvaluation,
     Score,
     arbitrage_pays,
     parse_epoch_list,
+    replace_generated_section,
     truth_type,
 )
 
@@ -102,3 +106,20 @@ def test_scores_and_table():
     assert empty.precision is None and empty.recall is None
     table = MevEvaluation([1], [score, empty]).render()
     assert "sandwich" in table and "0.979" in table and "0.940" in table
+
+
+def test_markdown_goes_into_the_generated_section_only():
+    collusion = CollusionScore(1, 16, frozenset({"a", "b"}), frozenset({"a", "c"}))
+    result = MevEvaluation([1], [Score("sandwich", 1, truth=50, detected=48, matched=47)])
+    result.collusion = [collusion]
+    table = result.markdown()
+    assert "| sandwich | 1 | 50 | 48 | 47 | 0.979 | 0.940 |" in table
+    assert "| 1 | 16 | 2 | 2 | 1 | 1 |" in table
+    document = f"# MEV\n\nbefore\n{DOCS_BEGIN}\nold table\n{DOCS_END}\nafter\n"
+    rewritten = replace_generated_section(document, table)
+    assert "old table" not in rewritten and table in rewritten
+    assert rewritten.startswith("# MEV\n\nbefore\n") and rewritten.endswith("after\n")
+    # Twice gives the same file.
+    assert replace_generated_section(rewritten, table) == rewritten
+    with pytest.raises(EvalError, match="no generated section"):
+        replace_generated_section("# MEV\n", table)
