@@ -5,7 +5,7 @@ Truth events count only where the warehouse holds their transactions: their lead
 blocks were loaded in full (all of them without transaction sampling).
 
 Simnet plants every atomic-arbitrage attempt as an "arbitrage", paying or not; the mart keeps
-the paying ones (signer's net in the cycle's mint > 0, after fee and tip when that mint is SOL)
+the paying ones (the gain in lamports exceeds fee and tip, whatever the cycle's mint)
 and int_mev_unprofitable_arbitrage the others. The truth's arbitrages are split the same way,
 from the truth's own profit and tip and the transaction's fee, and compared with each model.
 """
@@ -195,12 +195,13 @@ def fetch_truth(simnet_url: str, epoch: int) -> dict[str, Any]:
 
 
 def arbitrage_pays(event: dict[str, Any], fee_lamports: int | None) -> bool:
-    """Whether a planted arbitrage paid by the mart's rule: net in its mint > 0, after fee and
-    tip when that mint is SOL (an unknown fee counts as none)."""
-    profit = int(event["profit_amount"])
-    if event["profit_mint"] == WSOL:
-        return profit - int(event["tip_lamports"]) - int(fee_lamports or 0) > 0
-    return profit > 0
+    """Whether a planted arbitrage paid by the mart's rule: its gain in lamports exceeds fee and
+    tip, whatever its mint (an unknown fee counts as none). In SOL the gain is exact; in another
+    mint simnet values it at its oracle, the mart at the hour's market prices."""
+    profit = int(
+        event["profit_amount"] if event["profit_mint"] == WSOL else event["profit_lamports"]
+    )
+    return profit - int(event["tip_lamports"]) - int(fee_lamports or 0) > 0
 
 
 def truth_type(event: dict[str, Any], fees: dict[str, int]) -> str:
@@ -346,7 +347,7 @@ def evaluate(
             ]
         scores.append(Score(mev_type, None, *totals))
     notes = [
-        "arbitrage: planted attempts whose net (after fee and tip when in SOL) is positive; "
+        "arbitrage: planted attempts whose gain in lamports exceeds fee and tip; "
         f"{UNPROFITABLE}: the others, against intermediate.int_mev_unprofitable_arbitrage",
     ]
     for epoch in chosen:

@@ -77,22 +77,23 @@ def test_parse_epoch_list():
         parse_epoch_list("x")
 
 
-def _arbitrage(mint: str, profit: int, tip: int) -> dict[str, object]:
+def _arbitrage(mint: str, profit: int, tip: int, lamports: int = 0) -> dict[str, object]:
     return {
         "type": "arbitrage",
         "signatures": ["sig"],
         "profit_mint": mint,
         "profit_amount": profit,
+        "profit_lamports": lamports,
         "tip_lamports": tip,
     }
 
 
 def test_truth_arbitrages_split_by_the_marts_rule():
-    # In SOL the fee and tip come out of the gain; in another mint the gross gain decides.
+    # Fee and tip come out of the gain in lamports, whatever the cycle's mint.
     assert arbitrage_pays(_arbitrage(WSOL, 20_000, 10_000), 5_000)
     assert not arbitrage_pays(_arbitrage(WSOL, 20_000, 10_000), 10_000)
-    assert arbitrage_pays(_arbitrage("USDC", 1, 10_000), 5_000)
-    assert not arbitrage_pays(_arbitrage("USDC", 0, 0), 5_000)
+    assert arbitrage_pays(_arbitrage("USDC", 1_000, 10_000, lamports=20_000), 5_000)
+    assert not arbitrage_pays(_arbitrage("USDC", 1_000, 10_000, lamports=12_000), 5_000)
     assert truth_type(_arbitrage(WSOL, 20_000, 19_000), {"sig": 5_000}) == UNPROFITABLE
     assert truth_type(_arbitrage(WSOL, 20_000, 1_000), {"sig": 5_000}) == "arbitrage"
     assert truth_type({"type": "sandwich", "signatures": ["a"]}, {}) == "sandwich"
