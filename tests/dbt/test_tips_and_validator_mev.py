@@ -24,7 +24,7 @@ TIP_ACCOUNTS_SEED = DBT_PROJECT_DIR / "seeds" / "jito_tip_accounts.csv"
 TIP_PAYMENT_PROGRAM = "T1pyyaTNZsKv2WcRAB8oVnk93mLJw2XzjtVYqCsaHqt"
 ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 # The project's default (dbt_project.yml vars): colluders need this many trial leader windows.
-COLLUSION_MIN_WINDOWS = 12
+COLLUSION_MIN_WINDOWS = 20
 
 
 def b58decode(text: str) -> bytes:

@@ -86,7 +86,8 @@ sandwich_starts as (
 -- colluder report does (src/bin/report.rs), a sandwich starting at slot s credits slot s − i
 -- with weight 0.2, 1.0, 0.6, 0.4, 0.2 for i = 0 … 4, divided by their sum (2.4) so that each
 -- sandwich hands out one credit. Per slot: `credit` counts the sandwiches, `presence` only
--- whether there was one at each offset (at most 1).
+-- whether there was one at each offset. A window's presence is its slots' sum, capped at 1:
+-- about 1 when a sandwich started in its last slots or just after, less when further off.
 slot_credits as (
     select
         blocks.slot,
@@ -114,7 +115,7 @@ leader_windows as (
         bool_and(blocks.status = 'skipped' or blocks.transactions_loaded) as known,
         bool_or(blocks.status = 'produced') as produced,
         coalesce(sum(slot_credits.credit), 0) as credit,
-        coalesce(sum(slot_credits.presence), 0) / 4 as presence
+        least(coalesce(sum(slot_credits.presence), 0), 1) as presence
     from blocks
     left join slot_credits on blocks.slot = slot_credits.slot
     where blocks.leader is not null

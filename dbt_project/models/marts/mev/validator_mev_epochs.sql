@@ -232,29 +232,27 @@ raw_scores as (
 
 -- Over-dispersion (beta-binomial): a validator's windows vary more than independent trials
 -- would, the variance growing by 1 + (n − 1)ρ for n windows. ρ is estimated per epoch from
--- the judged validators' z-scores by their median (0.4549 is the median of a χ² with one
--- degree of freedom), so that a minority of colluders does not inflate it.
+-- the judged validators at or below the reference (colluders only add to the upper side) by
+-- their median z² (0.4549 is the median of a χ² with one degree of freedom). The rate test's
+-- variance is already the windows' own, measured over all of them.
 dispersion as (
     select
         epoch,
         greatest(percentile_cont(0.5) within group (
             order by (presence_z0 ^ 2 / 0.4549 - 1) / (leader_windows - 1)
-        ), 0) as presence_rho,
-        greatest(percentile_cont(0.5) within group (
-            order by (rate_z0 ^ 2 / 0.4549 - 1) / (leader_windows - 1)
-        ), 0) as rate_rho
+        ), 0) as presence_rho
     from raw_scores
-    where judged and leader_windows > 1
+    where judged and leader_windows > 1 and presence_z0 <= 0
     group by epoch
 ),
 
 tests as (
     select
         raw_scores.*,
-        raw_scores.presence_z0
-        / sqrt(1 + (raw_scores.leader_windows - 1) * dispersion.presence_rho) as presence_z,
-        raw_scores.rate_z0
-        / sqrt(1 + (raw_scores.leader_windows - 1) * dispersion.rate_rho) as rate_z
+        raw_scores.presence_z0 / sqrt(
+            1 + (raw_scores.leader_windows - 1) * coalesce(dispersion.presence_rho, 0)
+        ) as presence_z,
+        raw_scores.rate_z0 as rate_z
     from raw_scores
     left join dispersion on raw_scores.epoch = dispersion.epoch
 ),
