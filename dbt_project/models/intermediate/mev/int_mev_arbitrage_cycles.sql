@@ -96,7 +96,7 @@ cycles as (
             <= {{ tolerance }} * greatest(flows.received_raw, flows.spent_raw)
         ) as closed,
         sum(flows.received_raw - flows.spent_raw)
-            filter (where flows.mint = transactions.first_mint_in) as profit_raw
+        filter (where flows.mint = transactions.first_mint_in) as profit_raw
     from transactions
     inner join mint_flows as flows on transactions.signature = flows.signature
     group by

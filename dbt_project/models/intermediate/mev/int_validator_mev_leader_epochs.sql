@@ -91,15 +91,16 @@ sandwich_starts as (
 slot_credits as (
     select
         blocks.slot,
-        sum(offsets.weight * sandwich_starts.sandwiches) / 2.4 as credit,
-        sum(offsets.weight) / 2.4 as presence
+        sum(slot_weights.credit_weight * sandwich_starts.sandwiches) / 2.4 as credit,
+        sum(slot_weights.credit_weight) / 2.4 as presence
     from blocks
-    cross join
-        (values (0, 0.2), (1, 1.0), (2, 0.6), (3, 0.4), (4, 0.2)) as offsets (slot_offset, weight)
+    cross join (
+        values (0, 0.2), (1, 1.0), (2, 0.6), (3, 0.4), (4, 0.2)
+    ) as slot_weights (slot_offset, credit_weight)
     -- Within the epoch: a build of one epoch then sees the same credits as a full build.
     inner join sandwich_starts
         on
-            blocks.slot + offsets.slot_offset = sandwich_starts.slot
+            blocks.slot + slot_weights.slot_offset = sandwich_starts.slot
             and blocks.epoch = sandwich_starts.epoch
     group by blocks.slot
 ),
