@@ -10,6 +10,7 @@ import subprocess
 import sys
 import warnings
 from collections.abc import Sequence
+from pathlib import Path
 
 from ingestion.urls import redact_text, without_password
 from orchestration.cli_delivery import add_delivery_commands
@@ -81,13 +82,29 @@ def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_eval_mev(args: argparse.Namespace, settings: Settings) -> int:
-    from orchestration.eval_mev import evaluate, parse_epoch_list, simnet_truth_source
+    from orchestration.eval_mev import (
+        evaluate,
+        parse_epoch_list,
+        replace_generated_section,
+        simnet_truth_source,
+    )
     from orchestration.warehouse import warehouse_url
 
     epochs = parse_epoch_list(args.epochs) if args.epochs else None
     url = warehouse_url(settings)
     with simnet_truth_source(args.simnet_url, args.profile, args.seed) as simnet_url:
-        print(evaluate(url, simnet_url, epochs).render())
+        result = evaluate(url, simnet_url, epochs)
+    print(result.render())
+    if args.docs:
+        source = args.simnet_url or f"simnet profile {args.profile}, seed {args.seed}"
+        header = (
+            f"`mevhouse eval mev` against {source}, epochs {', '.join(map(str, result.epochs))}:"
+        )
+        document = args.docs.read_text()
+        args.docs.write_text(
+            replace_generated_section(document, f"{header}\n\n{result.markdown()}")
+        )
+        print(f"table written into {args.docs}")
     return 0
 
 
@@ -234,6 +251,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     mev.add_argument(
         "--simnet-url", help="a running simnet to ask for the truth (e.g. http://127.0.0.1:8899)"
+    )
+    mev.add_argument(
+        "--docs",
+        type=Path,
+        metavar="FILE",
+        help="also write the table as markdown into FILE's generated section (e.g. docs/mev.md)",
     )
     add_cluster_options(mev)
     mev.set_defaults(func=cmd_eval_mev)

@@ -17,20 +17,18 @@
 
 
 {#
-    The first 8 bytes of base58 instruction data as a numeric (big-endian), i.e. an Anchor
-    discriminator (sha256("global:<name>")[:8]) to compare with a hex one via hex_to_numeric.
-    Null when the data is shorter than 8 bytes or starts with a zero byte (no Anchor
-    discriminator of the seeds does; base58 keeps leading zero bytes as '1's, which would shift
-    the bytes counted here).
+    The first n_bytes bytes of base58 instruction data as a numeric (big-endian), e.g. an Anchor
+    discriminator (sha256("global:<name>")[:8]) or a one-byte instruction tag, to compare with
+    a hex one via hex_to_numeric. `decoded` is the data's base58_to_numeric. Null when the data
+    is shorter or starts with a zero byte (no discriminator of the seeds does; base58 keeps
+    leading zero bytes as '1's, which would shift the bytes counted here).
 #}
-{% macro anchor_discriminator(expr) -%}
-    (
-        select case
-            when value >= power(256::numeric, 7) and left({{ expr }}, 1) <> '1'
-                then trunc(value / power(256::numeric, floor(log(256::numeric, value)) - 7))
-        end
-        from (select {{ base58_to_numeric(expr) }} as value) as decoded
-    )
+{% macro instruction_data_prefix(data, decoded, n_bytes) -%}
+    case
+        when ({{ decoded }}) >= power(256::numeric, ({{ n_bytes }}) - 1) and left({{ data }}, 1) <> '1'
+            then trunc(({{ decoded }}) / power(256::numeric,
+                floor(log(256::numeric, {{ decoded }})) - (({{ n_bytes }}) - 1)))
+    end
 {%- endmacro %}
 
 

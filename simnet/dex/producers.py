@@ -25,7 +25,7 @@ from simnet.blocks.model import (
     Transaction,
 )
 from simnet.blocks.producers import compute_budget, invoked, system_transfer
-from simnet.blocks.programs import COMPUTE_BUDGET, SYSTEM_PROGRAM, TIP_ACCOUNTS
+from simnet.blocks.programs import COMPUTE_BUDGET, SYSTEM_PROGRAM, TIP_ACCOUNTS, TOKEN_PROGRAM
 from simnet.blocks.signatures import signature
 from simnet.blocks.tokens import TOKEN_ACCOUNT_RENT, associated_token_address, ui_token_amount
 from simnet.dex.markets import JUPITER_V6, lookup_table
@@ -46,6 +46,8 @@ _UNITS = {"budget": 150, "transfer": 4_600, "dex": 28_000, "route": 12_000, "sys
 _LIMITS = {"direct": 250_000, "multi": 500_000, "liquidation": 1_000_000}
 _POOL_LAMPORTS = 6_124_800
 _MINT_LAMPORTS = 1_461_600
+# The instructions sysvar, which Kamino Lend's liquidation reads.
+INSTRUCTIONS_SYSVAR = "Sysvar1nstructions1111111111111111111111111"
 _PROGRAM_LAMPORTS = 1_141_440
 
 
@@ -318,10 +320,26 @@ class _Builder:
             self._holding(user_collateral),
             liq.collateral_amount,
         )
-        for key in (liq.obligation, liq.repay_reserve, liq.collateral_reserve):
+        # Kamino Lend's own accounts, in its instruction's order (docs/mev.md cites the source).
+        market = keys.address(seed, "dex/klend/market")
+        reserve = liq.collateral_reserve
+        collateral_mint = keys.address(seed, f"dex/klend/collateral-mint/{reserve}")
+        collateral_supply = keys.address(seed, f"dex/klend/collateral-supply/{reserve}")
+        fee_receiver = keys.address(seed, f"dex/klend/fee-receiver/{reserve}")
+        user_ctokens = associated_token_address(self.payer, collateral_mint)
+        writable = (
+            liq.obligation,
+            liq.repay_reserve,
+            liq.collateral_reserve,
+            collateral_mint,
+            collateral_supply,
+            fee_receiver,
+            user_ctokens,
+        )
+        for key in writable:
             self.keys.add(key, True)
-        self.keys.add(authority, False)
-        self.keys.add(self.tx.program, False)
+        for key in (market, authority, TOKEN_PROGRAM, INSTRUCTIONS_SYSVAR, self.tx.program):
+            self.keys.add(key, False)
         self.finish_keys()
         idx = self.index
         pay, pay_logs = self._transfer(
@@ -338,15 +356,26 @@ class _Builder:
         accounts = tuple(
             idx[k]
             for k in (
+                self.payer,  # liquidator
                 liq.obligation,
+                market,
                 authority,
                 liq.repay_reserve,
-                repay_vault,
-                liq.collateral_reserve,
-                collateral_vault,
-                user_repay,
-                user_collateral,
-                self.payer,
+                liq.repay_mint,
+                repay_vault,  # repay reserve liquidity supply
+                liq.collateral_reserve,  # withdraw reserve
+                liq.collateral_mint,
+                collateral_mint,
+                collateral_supply,
+                collateral_vault,  # withdraw reserve liquidity supply
+                fee_receiver,
+                user_repay,  # user source liquidity
+                user_ctokens,  # user destination collateral
+                user_collateral,  # user destination liquidity
+                TOKEN_PROGRAM,  # collateral token program
+                BY_MINT[liq.repay_mint].program,
+                BY_MINT[liq.collateral_mint].program,
+                INSTRUCTIONS_SYSVAR,
             )
         )
         data = _discriminator("liquidate_obligation_and_redeem_reserve_collateral") + struct.pack(

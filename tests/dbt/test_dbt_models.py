@@ -62,6 +62,7 @@ MODELS = {
     "int_mev_arbitrage_cycles",
     "int_mev_arbitrages",
     "int_mev_backruns",
+    "int_mev_event_tips",
     "int_mev_events",
     "int_mev_liquidations",
     "int_mev_sandwiches",

@@ -33,6 +33,7 @@ MODELS = [
     "intermediate/int_mev_arbitrage_cycles",
     "intermediate/int_mev_arbitrages",
     "intermediate/int_mev_backruns",
+    "intermediate/int_mev_event_tips",
     "intermediate/int_mev_events",
     "intermediate/int_mev_liquidations",
     "intermediate/int_mev_sandwiches",

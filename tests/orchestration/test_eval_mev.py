@@ -14,13 +14,17 @@ from pathlib import Path
 import pytest
 
 from orchestration.eval_mev import (
+    DOCS_BEGIN,
+    DOCS_END,
     UNPROFITABLE,
     WSOL,
+    CollusionScore,
     EvalError,
     MevEvaluation,
     Score,
     arbitrage_pays,
     parse_epoch_list,
+    replace_generated_section,
     truth_type,
 )
 from tests.orchestration.in_process import help_text
@@ -73,22 +77,23 @@ def test_parse_epoch_list():
         parse_epoch_list("x")
 
 
-def _arbitrage(mint: str, profit: int, tip: int) -> dict[str, object]:
+def _arbitrage(mint: str, profit: int, tip: int, lamports: int = 0) -> dict[str, object]:
     return {
         "type": "arbitrage",
         "signatures": ["sig"],
         "profit_mint": mint,
         "profit_amount": profit,
+        "profit_lamports": lamports,
         "tip_lamports": tip,
     }
 
 
 def test_truth_arbitrages_split_by_the_marts_rule():
-    # In SOL the fee and tip come out of the gain; in another mint the gross gain decides.
+    # Fee and tip come out of the gain in lamports, whatever the cycle's mint.
     assert arbitrage_pays(_arbitrage(WSOL, 20_000, 10_000), 5_000)
     assert not arbitrage_pays(_arbitrage(WSOL, 20_000, 10_000), 10_000)
-    assert arbitrage_pays(_arbitrage("USDC", 1, 10_000), 5_000)
-    assert not arbitrage_pays(_arbitrage("USDC", 0, 0), 5_000)
+    assert arbitrage_pays(_arbitrage("USDC", 1_000, 10_000, lamports=20_000), 5_000)
+    assert not arbitrage_pays(_arbitrage("USDC", 1_000, 10_000, lamports=12_000), 5_000)
     assert truth_type(_arbitrage(WSOL, 20_000, 19_000), {"sig": 5_000}) == UNPROFITABLE
     assert truth_type(_arbitrage(WSOL, 20_000, 1_000), {"sig": 5_000}) == "arbitrage"
     assert truth_type({"type": "sandwich", "signatures": ["a"]}, {}) == "sandwich"
@@ -102,3 +107,20 @@ def test_scores_and_table():
     assert empty.precision is None and empty.recall is None
     table = MevEvaluation([1], [score, empty]).render()
     assert "sandwich" in table and "0.979" in table and "0.940" in table
+
+
+def test_markdown_goes_into_the_generated_section_only():
+    collusion = CollusionScore(1, 16, frozenset({"a", "b"}), frozenset({"a", "c"}))
+    result = MevEvaluation([1], [Score("sandwich", 1, truth=50, detected=48, matched=47)])
+    result.collusion = [collusion]
+    table = result.markdown()
+    assert "| sandwich | 1 | 50 | 48 | 47 | 0.979 | 0.940 |" in table
+    assert "| 1 | 16 | 2 | 2 | 1 | 1 |" in table
+    document = f"# MEV\n\nbefore\n{DOCS_BEGIN}\nold table\n{DOCS_END}\nafter\n"
+    rewritten = replace_generated_section(document, table)
+    assert "old table" not in rewritten and table in rewritten
+    assert rewritten.startswith("# MEV\n\nbefore\n") and rewritten.endswith("after\n")
+    # Twice gives the same file.
+    assert replace_generated_section(rewritten, table) == rewritten
+    with pytest.raises(EvalError, match="no generated section"):
+        replace_generated_section("# MEV\n", table)

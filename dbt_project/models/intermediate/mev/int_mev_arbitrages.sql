@@ -1,5 +1,5 @@
--- Atomic arbitrages that paid: the signer's net in the cycle's mint is positive
--- (int_mev_arbitrage_cycles.net_profit_raw: after fee and tip when the mint is SOL).
+-- Atomic arbitrages that paid: the gain in the cycle's mint, in lamports, exceeds the fee and
+-- the tip (int_mev_arbitrage_cycles.net_profit_lamports).
 
 with
 
@@ -34,7 +34,7 @@ final as (
         cycles.profit_mint_usd,
         cycles.fee_lamports,
         cycles.tip_lamports,
-        cycles.net_profit_raw,
+        cycles.net_profit_lamports,
         -- A searcher's own program (neither a DEX nor a router) running the cycle is the
         -- usual shape; a cycle through a public router is still an arbitrage, less surely a
         -- searcher's.
@@ -44,14 +44,10 @@ final as (
             else 0.95
         end as confidence,
         'arbitrage: one successful transaction, ' || cycles.legs::text
-        || ' swap legs forming a cycle, signer''s net in the cycle''s mint > 0'
-        || case
-            when cycles.profit_mint = 'So11111111111111111111111111111111111111112'
-                then ' after fee and tip'
-            else ''
-        end as rule  -- noqa: RF04
+        || ' swap legs whose net per mint closes a cycle (intermediates about 0), gain in '
+        || 'lamports > fee + tip' as rule  -- noqa: RF04
     from cycles
-    where cycles.net_profit_raw > 0
+    where cycles.net_profit_lamports > 0
 )
 
 select * from final

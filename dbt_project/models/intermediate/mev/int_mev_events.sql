@@ -10,9 +10,11 @@
 -- var limits the build to those epochs and delete+insert replaces their rows. An event never
 -- spans two epochs: sandwiches stay within a leader window (4 slots from a multiple of 4, and
 -- epochs hold a multiple of 4 slots), the other types within a block.
--- Tip: Jito tips paid by the searcher's transactions of the event (not the victims'); fee:
--- those transactions' fees. Profit in lamports: the profit itself when its mint is wSOL, else
--- its USD value at the hour's SOL price (int_token_usd_hourly).
+-- Tip: Jito tips of the searcher's transactions of the event (not the victims') and of its
+-- bundle's separate tip transaction, each tip counted for one event only (int_mev_event_tips
+-- states the rule); fee: the searcher's transactions' fees. Profit in lamports: the profit
+-- itself when its mint is wSOL, else its USD value at the hour's SOL price
+-- (int_token_usd_hourly).
 
 with
 
@@ -36,8 +38,8 @@ liquidations as (
     where {{ epoch_filter('epoch') }}
 ),
 
-tips as (
-    select * from {{ ref('int_mev_transaction_tips') }}
+event_tips as (
+    select * from {{ ref('int_mev_event_tips') }}
     where {{ epoch_filter('epoch') }}
 ),
 
@@ -52,7 +54,7 @@ token_prices as (
 
 {% set event_columns = [
     'epoch', 'slot', 'last_slot', 'leader_window', 'hour', 'mev_type', 'rule', 'confidence',
-    'signatures', 'searcher_signatures', 'searcher', 'victims', 'victim_signatures', 'pools',
+    'signatures', 'searcher', 'victims', 'victim_signatures', 'pools',
     'profit_mint', 'profit_amount_raw', 'profit_amount', 'profit_mint_usd', 'fee_lamports',
 ] %}
 
@@ -66,16 +68,13 @@ events as (
     select {{ event_columns | join(', ') }}, null::numeric from liquidations
 ),
 
--- Tips of the searcher's own transactions in each event (each rule's model gives their fees).
 searcher_costs as (
     select
-        events.mev_type,
-        events.signatures,
-        coalesce(sum(tips.tip_lamports), 0) as tip_lamports
-    from events
-    cross join lateral unnest(events.searcher_signatures) as own (signature)
-    left join tips on own.signature = tips.signature
-    group by events.mev_type, events.signatures
+        mev_type,
+        event_signatures as signatures,
+        sum(tip_lamports) as tip_lamports
+    from event_tips
+    group by mev_type, event_signatures
 ),
 
 sol_prices as (
@@ -121,12 +120,12 @@ final as (
                     else 'hourly_vwap'
                 end
         end)::text as price_source,
-        searcher_costs.tip_lamports::bigint as tip_lamports,
+        coalesce(searcher_costs.tip_lamports, 0)::bigint as tip_lamports,
         events.fee_lamports::bigint as fee_lamports,
         round(events.victim_loss_usd / sol_prices.sol_usd * 1e9)::numeric as victim_loss_lamports,
         events.victim_loss_usd::numeric as victim_loss_usd
     from events
-    inner join searcher_costs
+    left join searcher_costs
         on
             events.mev_type = searcher_costs.mev_type
             and events.signatures = searcher_costs.signatures

@@ -2,13 +2,18 @@
 -- (or an unanalyzed table's) row estimates lead the planner to re-run it per row.
 {{ config(materialized='table', post_hook='analyze {{ this }}') }}
 
--- Liquidations: an outer or inner instruction of a lending program (seed lending_programs)
--- whose data starts with the seed's Anchor discriminator of a liquidation instruction. The
--- liquidator is the transaction's signer; the signer's token balance changes give what it
--- repaid (the token it paid, in) and the collateral it seized (the token it received, out).
--- Profit, as simnet's truth defines it: the collateral seized less the repaid debt's worth in
--- collateral (the liquidation bonus), valued at the hour's prices (int_token_usd_hourly, the
--- stablecoins at 1 USD).
+-- Liquidations: an outer or inner instruction of a lending program (seed lending_programs:
+-- Kamino Lend, marginfi, Save, Drift, Jupiter Lend) whose data starts with the seed's bytes of
+-- a liquidation instruction (an Anchor discriminator, or Save's instruction tag); the reserves
+-- and the liquidated position are read at the seed's account positions, taken from each
+-- program's source. The liquidator is the transaction's signer; its token balance changes
+-- give what it repaid (the token it paid most of) and what it received (most of). Profit is
+-- the USD value of the signer's net token flows, in units of the token it received: the
+-- collateral seized less the repaid debt's worth (the liquidation bonus), and still the gain
+-- when the transaction swaps the collateral back (its net in the collateral is then about 0).
+-- Valued at the hour's prices (int_token_usd_hourly, the stablecoins at 1 USD). marginfi and
+-- Drift settle inside their own accounts: no token reaches the liquidator, and repay,
+-- collateral and profit stay null (unknown).
 
 with
 
@@ -44,7 +49,7 @@ lending_programs as (
 lending_instructions as (
     select
         instructions.*,
-        {{ anchor_discriminator('instructions.data') }} as discriminator
+        {{ base58_to_numeric('instructions.data') }} as decoded_data
     from instructions
     where instructions.program_id in (select lending_programs.program_id from lending_programs)
 ),
@@ -60,6 +65,8 @@ liquidation_instructions as (
             as repay_reserve,
         lending_instructions.accounts ->> lending_programs.withdraw_reserve_account_index
             as withdraw_reserve,
+        lending_instructions.accounts ->> lending_programs.liquidated_account_index
+            as liquidated_account,
         row_number() over (
             partition by lending_instructions.signature
             order by lending_instructions.outer_index, lending_instructions.inner_index
@@ -68,8 +75,11 @@ liquidation_instructions as (
     inner join lending_programs
         on
             lending_instructions.program_id = lending_programs.program_id
-            and lending_instructions.discriminator
-            = {{ hex_to_numeric('lending_programs.discriminator_hex') }}
+            and {{ instruction_data_prefix(
+                'lending_instructions.data',
+                'lending_instructions.decoded_data',
+                'length(lending_programs.discriminator_hex) / 2',
+            ) }} = {{ hex_to_numeric('lending_programs.discriminator_hex') }}
 ),
 
 -- One event per transaction (its first liquidation instruction names the reserves).
@@ -122,6 +132,25 @@ seized as (
     order by signature asc, change_raw desc
 ),
 
+-- The signer's net flows valued at the hour's prices (null where a mint has no price).
+flows_usd as (
+    select
+        signer_flows.signature,
+        sum(
+            signer_flows.change_raw / power(10::numeric, signer_flows.decimals)
+            * prices.usd_per_token
+        ) as net_usd,
+        bool_and(prices.usd_per_token is not null) as all_priced
+    from signer_flows
+    inner join liquidations on signer_flows.signature = liquidations.signature
+    left join blocks on liquidations.slot = blocks.slot
+    left join prices
+        on
+            date_trunc('hour', blocks.block_time, 'UTC') = prices.hour
+            and signer_flows.mint = prices.mint
+    group by signer_flows.signature
+),
+
 valued as (
     select
         liquidations.*,
@@ -131,20 +160,16 @@ valued as (
         seized.collateral_raw,
         seized.collateral_decimals,
         date_trunc('hour', blocks.block_time, 'UTC') as hour,
-        repay_price.usd_per_token as repay_usd_per_token,
         collateral_price.usd_per_token as collateral_usd_per_token,
-        -- The repaid debt's worth in collateral units (raw).
-        repaid.repay_raw / power(10::numeric, repaid.repay_decimals) * repay_price.usd_per_token
-        / nullif(collateral_price.usd_per_token, 0) * power(10::numeric, seized.collateral_decimals)
-            as repay_in_collateral_raw
+        -- The net flows' worth in units of the token received (raw).
+        case when flows_usd.all_priced then flows_usd.net_usd end
+        / nullif(collateral_price.usd_per_token, 0)
+        * power(10::numeric, seized.collateral_decimals) as profit_raw
     from liquidations
-    inner join repaid on liquidations.signature = repaid.signature
-    inner join seized on liquidations.signature = seized.signature
+    left join repaid on liquidations.signature = repaid.signature
+    left join seized on liquidations.signature = seized.signature
+    left join flows_usd on liquidations.signature = flows_usd.signature
     left join blocks on liquidations.slot = blocks.slot
-    left join prices as repay_price
-        on
-            date_trunc('hour', blocks.block_time, 'UTC') = repay_price.hour
-            and repaid.repay_mint = repay_price.mint
     left join prices as collateral_price
         on
             date_trunc('hour', blocks.block_time, 'UTC') = collateral_price.hour
@@ -164,20 +189,29 @@ final as (
         array[valued.signature] as searcher_signatures,
         array[]::text[] as victim_signatures,
         array[]::text[] as victims,
-        array[valued.repay_reserve, valued.withdraw_reserve] as pools,
+        -- The reserves where the program names them (Drift's markets are arguments), else
+        -- the liquidated position.
+        case
+            when valued.repay_reserve is null and valued.withdraw_reserve is null
+                then array[valued.liquidated_account]
+            else array_remove(array[valued.repay_reserve, valued.withdraw_reserve], null)
+        end as pools,
+        valued.protocol,
+        valued.repay_reserve,
+        valued.withdraw_reserve,
+        valued.liquidated_account,
         valued.repay_mint,
         valued.repay_raw as repay_amount_raw,
         valued.collateral_mint,
         valued.collateral_raw as collateral_amount_raw,
         valued.collateral_mint as profit_mint,
-        round(valued.collateral_raw - valued.repay_in_collateral_raw) as profit_amount_raw,
-        (valued.collateral_raw - valued.repay_in_collateral_raw)
-        / power(10::numeric, valued.collateral_decimals) as profit_amount,
+        round(valued.profit_raw) as profit_amount_raw,
+        valued.profit_raw / power(10::numeric, valued.collateral_decimals) as profit_amount,
         valued.collateral_usd_per_token as profit_mint_usd,
         valued.fee_lamports,
         1.0 as confidence,
         'liquidation: ' || valued.protocol || ' ' || valued.instruction
-        || ' instruction (Anchor discriminator), liquidator = signer' as rule  -- noqa: RF04
+        || ' instruction (seed lending_programs), liquidator = signer' as rule  -- noqa: RF04
     from valued
 )
 

@@ -1,4 +1,4 @@
--- Atomic arbitrage attempts that did not pay (net in the cycle's mint ≤ 0): not MEV, kept
+-- Atomic arbitrage attempts that did not pay (gain ≤ fee + tip, in lamports): not MEV, kept
 -- apart for searcher analytics (bots fire on stale views and pay fees and tips for nothing).
 
 with
@@ -30,9 +30,9 @@ final as (
         cycles.profit_mint_usd,
         cycles.fee_lamports,
         cycles.tip_lamports,
-        cycles.net_profit_raw
+        cycles.net_profit_lamports
     from cycles
-    where cycles.net_profit_raw <= 0
+    where cycles.net_profit_lamports <= 0
 )
 
 select * from final

@@ -1,6 +1,7 @@
 -- Per leader (identity) and epoch: the blocks it produced, those whose transactions were loaded,
--- the tips observed in them split by the MEV type of the transaction that paid each tip, and
--- how many were sandwich-inclusive. Every leader, with or without a vote account (the cluster
+-- the tips observed in them split by the MEV type of the transaction that paid each tip, how
+-- many were sandwich-inclusive, and the sandwich credit of its leader windows (the trials of
+-- validator_mev_epochs' collusion tests). Every leader, with or without a vote account (the cluster
 -- rates need them all); vote_account is the identity's vote account in that epoch's snapshot.
 -- With the `epochs` var set it also keeps the epochs that validator_mev_epochs' trailing
 -- windows read (collusion window, tip baseline) before the selected ones.
@@ -34,39 +35,28 @@ vote_accounts as (
     where {{ epoch_lookback_filter('epoch', lookback) }}
 ),
 
--- The searcher's own transactions of each event (victims' are not the event's MEV). A
--- transaction in events of two types takes the first of sandwich, arbitrage, backrun,
--- liquidation, so that each tip lamport is counted once.
-searcher_transactions as (
-    select distinct on (own.signature)
-        own.signature,
-        mev_events.mev_type
-    from mev_events
-    cross join lateral unnest(mev_events.signatures) as own (signature)
-    where not own.signature = any(coalesce(mev_events.victim_signatures, '{}'))
-    order by
-        own.signature asc,
-        array_position(
-            array['sandwich', 'arbitrage', 'backrun', 'liquidation'], mev_events.mev_type
-        ) asc
+event_tips as (
+    select * from {{ ref('int_mev_event_tips') }}
+    where {{ epoch_lookback_filter('epoch', lookback) }}
 ),
 
 tips_by_type as (
     select
         tips.slot,
-        sum(tips.lamports) filter (where searcher_transactions.mev_type = 'sandwich')
+        sum(tips.lamports) filter (where event_tips.mev_type = 'sandwich')
             as sandwich_tips_lamports,
-        sum(tips.lamports) filter (where searcher_transactions.mev_type = 'arbitrage')
+        sum(tips.lamports) filter (where event_tips.mev_type = 'arbitrage')
             as arbitrage_tips_lamports,
-        sum(tips.lamports) filter (where searcher_transactions.mev_type = 'backrun')
+        sum(tips.lamports) filter (where event_tips.mev_type = 'backrun')
             as backrun_tips_lamports,
-        sum(tips.lamports) filter (where searcher_transactions.mev_type = 'liquidation')
+        sum(tips.lamports) filter (where event_tips.mev_type = 'liquidation')
             as liquidation_tips_lamports,
-        sum(tips.lamports) filter (where searcher_transactions.mev_type is null)
+        sum(tips.lamports) filter (where event_tips.mev_type is null)
             as other_tips_lamports
     from tips
-    left join searcher_transactions
-        on tips.signature = searcher_transactions.signature
+    -- Each tipping transaction belongs to one event at most, so each tip lamport counts once.
+    left join event_tips
+        on tips.signature = event_tips.signature
     group by tips.slot
 ),
 
@@ -79,6 +69,75 @@ sandwich_slots as (
     inner join transactions
         on event_transaction.signature = transactions.signature
     where mev_events.mev_type = 'sandwich'
+),
+
+-- Sandwiches by the slot they started in (their first transaction's).
+sandwich_starts as (
+    select
+        epoch,
+        slot,
+        count(*) as sandwiches
+    from mev_events
+    where mev_type = 'sandwich'
+    group by epoch, slot
+),
+
+-- A victim's transaction may reach a leader and land a few slots later: as sandwich-finder's
+-- colluder report does (src/bin/report.rs), a sandwich starting at slot s credits slot s − i
+-- with weight 0.2, 1.0, 0.6, 0.4, 0.2 for i = 0 … 4, divided by their sum (2.4) so that each
+-- sandwich hands out one credit. Per slot: `credit` counts the sandwiches, `presence` only
+-- whether there was one at each offset. A window's presence is its slots' sum, capped at 1:
+-- about 1 when a sandwich started in its last slots or just after, less when further off.
+slot_credits as (
+    select
+        blocks.slot,
+        sum(slot_weights.credit_weight * sandwich_starts.sandwiches) / 2.4 as credit,
+        sum(slot_weights.credit_weight) / 2.4 as presence
+    from blocks
+    cross join (
+        values (0, 0.2), (1, 1.0), (2, 0.6), (3, 0.4), (4, 0.2)
+    ) as slot_weights (slot_offset, credit_weight)
+    -- Within the epoch: a build of one epoch then sees the same credits as a full build.
+    inner join sandwich_starts
+        on
+            blocks.slot + slot_weights.slot_offset = sandwich_starts.slot
+            and blocks.epoch = sandwich_starts.epoch
+    group by blocks.slot
+),
+
+-- Leader windows (4 slots) and whether each is a trial: it and the next window of its epoch
+-- fully known (every slot skipped or loaded, so that the sandwiches it is credited with were
+-- all seen) and at least one block produced (a leader that is down receives nothing).
+leader_windows as (
+    select
+        blocks.epoch,
+        blocks.leader as identity,
+        blocks.slot / 4 * 4 as window_start,
+        bool_and(blocks.status = 'skipped' or blocks.transactions_loaded) as known,
+        bool_or(blocks.status = 'produced') as produced,
+        coalesce(sum(slot_credits.credit), 0) as credit,
+        least(coalesce(sum(slot_credits.presence), 0), 1) as presence
+    from blocks
+    left join slot_credits on blocks.slot = slot_credits.slot
+    where blocks.leader is not null
+    group by blocks.epoch, blocks.leader, blocks.slot / 4 * 4
+),
+
+window_trials as (
+    select
+        this_window.epoch,
+        this_window.identity,
+        count(*) as leader_windows,
+        sum(this_window.presence) as window_presence,
+        sum(this_window.credit) as window_sandwich_credit,
+        sum(this_window.credit ^ 2) as window_sandwich_credit_squares
+    from leader_windows as this_window
+    inner join leader_windows as next_window
+        on
+            this_window.epoch = next_window.epoch
+            and this_window.window_start + 4 = next_window.window_start
+    where this_window.known and this_window.produced and next_window.known
+    group by this_window.epoch, this_window.identity
 ),
 
 -- The identity's vote account in the epoch (the most staked, should it have several).
@@ -159,12 +218,21 @@ final as (
         per_leader.backrun_tips_lamports,
         per_leader.liquidation_tips_lamports,
         per_leader.other_tips_lamports,
-        per_leader.sandwich_blocks
+        per_leader.sandwich_blocks,
+        coalesce(window_trials.leader_windows, 0) as leader_windows,
+        coalesce(window_trials.window_presence, 0) as window_presence,
+        coalesce(window_trials.window_sandwich_credit, 0) as window_sandwich_credit,
+        coalesce(window_trials.window_sandwich_credit_squares, 0)
+            as window_sandwich_credit_squares
     from per_leader
     left join leader_vote_accounts
         on
             per_leader.epoch = leader_vote_accounts.epoch
             and per_leader.identity = leader_vote_accounts.identity
+    left join window_trials
+        on
+            per_leader.epoch = window_trials.epoch
+            and per_leader.identity = window_trials.identity
 )
 
 select * from final

@@ -7,7 +7,8 @@
 
 -- One row per searcher (the signer of an event's MEV transactions) and epoch with at least one
 -- MEV event: its events by type, their profit, the tips they paid, and every tip the searcher
--- signed in the epoch's loaded blocks (bundles that were not detected as MEV included).
+-- paid in the epoch's loaded blocks: of the transactions it signed (bundles that were not
+-- detected as MEV included) and of those its events hold, each transaction once.
 
 with
 
@@ -18,6 +19,16 @@ mev_events as (
 
 tips as (
     select * from {{ ref('fct_jito_tips') }}
+    where {{ epoch_filter('epoch') }}
+),
+
+transaction_tips as (
+    select * from {{ ref('int_mev_transaction_tips') }}
+    where {{ epoch_filter('epoch') }}
+),
+
+event_tips as (
+    select * from {{ ref('int_mev_event_tips') }}
     where {{ epoch_filter('epoch') }}
 ),
 
@@ -41,13 +52,31 @@ events_per_searcher as (
     group by epoch, searcher
 ),
 
-tips_per_signer as (
+-- A searcher's tipping transactions: those it signed and those of its events (whose signer
+-- may be another wallet of it), each once.
+searcher_tip_transactions as (
     select
         epoch,
-        signer,
-        sum(lamports) as tips_lamports
+        signer as searcher,
+        signature
     from tips
-    group by epoch, signer
+    union
+    select
+        epoch,
+        searcher,
+        signature
+    from event_tips
+),
+
+tips_per_searcher as (
+    select
+        searcher_tip_transactions.epoch,
+        searcher_tip_transactions.searcher,
+        sum(transaction_tips.tip_lamports) as tips_lamports
+    from searcher_tip_transactions
+    inner join transaction_tips
+        on searcher_tip_transactions.signature = transaction_tips.signature
+    group by searcher_tip_transactions.epoch, searcher_tip_transactions.searcher
 ),
 
 final as (
@@ -64,7 +93,7 @@ final as (
         events_per_searcher.events_without_usd,
         events_per_searcher.event_tips_lamports,
         events_per_searcher.event_fees_lamports,
-        coalesce(tips_per_signer.tips_lamports, 0) as tips_paid_lamports,
+        coalesce(tips_per_searcher.tips_lamports, 0) as tips_paid_lamports,
         -- Share of the events' profit handed to the leader as tips; null without a profit.
         trim_scale(round(
             events_per_searcher.event_tips_lamports
@@ -72,10 +101,10 @@ final as (
         )) as tip_to_profit_ratio,
         events_per_searcher.leaders
     from events_per_searcher
-    left join tips_per_signer
+    left join tips_per_searcher
         on
-            events_per_searcher.epoch = tips_per_signer.epoch
-            and events_per_searcher.searcher = tips_per_signer.signer
+            events_per_searcher.epoch = tips_per_searcher.epoch
+            and events_per_searcher.searcher = tips_per_searcher.searcher
 )
 
 select * from final

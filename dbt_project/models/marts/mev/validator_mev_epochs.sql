@@ -6,11 +6,12 @@
 }}
 
 -- One row per validator (vote account) and epoch of fct_validator_epochs: the MEV seen in the
--- blocks it led against what Jito reports, its sandwich-inclusive block share with a collusion
--- test, and a tip baseline with an anomaly z-score. The trailing windows (collusion, baseline)
+-- blocks it led against what Jito reports, its sandwich-inclusive block share, the collusion
+-- tests over its leader windows (docs/mev.md explains them), and a tip baseline with an
+-- anomaly z-score. The trailing windows (collusion, baseline)
 -- read earlier epochs from int_validator_mev_leader_epochs, a view over the incremental
--- int_blocks and int_jito_tips, so an epoch built alone (`epochs` var) gets the same row as a
--- full build, provided the earlier epochs' blocks are loaded.
+-- int_blocks and int_jito_tips, so an epoch built alone (`epochs` var) gets the same row as a full build,
+-- provided the earlier epochs' blocks are loaded.
 
 {% set z = var('collusion_z') %}
 {% set window = var('collusion_window_epochs') %}
@@ -28,12 +29,17 @@ leader_epochs as (
     select * from {{ ref('int_validator_mev_leader_epochs') }}
 ),
 
--- The cluster's loaded and sandwich-inclusive blocks per epoch, every leader included.
+-- The cluster's loaded and sandwich-inclusive blocks and its leader windows' sandwich credit
+-- per epoch, every leader included.
 cluster_epochs as (
     select
         epoch,
         sum(loaded_blocks) as loaded_blocks,
-        sum(sandwich_blocks) as sandwich_blocks
+        sum(sandwich_blocks) as sandwich_blocks,
+        sum(leader_windows) as leader_windows,
+        sum(window_presence) as window_presence,
+        sum(window_sandwich_credit) as window_sandwich_credit,
+        sum(window_sandwich_credit_squares) as window_sandwich_credit_squares
     from leader_epochs
     group by epoch
 ),
@@ -75,7 +81,10 @@ collusion_window as (
         current_epoch.epoch,
         current_epoch.vote_account,
         coalesce(sum(leader_epochs.loaded_blocks), 0) as window_loaded_blocks,
-        coalesce(sum(leader_epochs.sandwich_blocks), 0) as window_sandwich_blocks
+        coalesce(sum(leader_epochs.sandwich_blocks), 0) as window_sandwich_blocks,
+        coalesce(sum(leader_epochs.leader_windows), 0) as leader_windows,
+        coalesce(sum(leader_epochs.window_presence), 0) as window_presence,
+        coalesce(sum(leader_epochs.window_sandwich_credit), 0) as window_sandwich_credit
     from current_epoch
     left join leader_epochs
         on
@@ -89,7 +98,14 @@ cluster_window as (
     select
         current_epochs.epoch,
         sum(cluster_epochs.loaded_blocks) as window_loaded_blocks,
-        sum(cluster_epochs.sandwich_blocks) as window_sandwich_blocks
+        sum(cluster_epochs.sandwich_blocks) as window_sandwich_blocks,
+        -- Variance of one leader window's credit, over all of them.
+        sum(cluster_epochs.window_sandwich_credit_squares)
+        / nullif(sum(cluster_epochs.leader_windows), 0)
+        - (
+            sum(cluster_epochs.window_sandwich_credit)
+            / nullif(sum(cluster_epochs.leader_windows), 0)
+        ) ^ 2 as sandwich_credit_variance
     from (select distinct epoch from current_epoch) as current_epochs
     inner join cluster_epochs
         on
@@ -159,11 +175,117 @@ rates as (
 
 scores as (
     select
-        *,
+        rates.*,
         -- Null without a spread to compare with (fewer than 2 previous epochs, or all equal).
-        (tips_per_block - baseline_tips_per_block)
-        / nullif(baseline_tips_per_block_stddev, 0) as tips_per_block_z_score
+        (rates.tips_per_block - rates.baseline_tips_per_block)
+        / nullif(rates.baseline_tips_per_block_stddev, 0) as tips_per_block_z_score,
+        collusion_window.leader_windows,
+        collusion_window.window_presence,
+        collusion_window.window_sandwich_credit,
+        collusion_window.window_presence / nullif(collusion_window.leader_windows, 0)
+            as presence_rate,
+        collusion_window.window_sandwich_credit / nullif(collusion_window.leader_windows, 0)
+            as sandwiches_per_window,
+        cluster_window.sandwich_credit_variance,
+        collusion_window.leader_windows >= {{ var('collusion_min_windows') }} as judged
     from rates
+    left join collusion_window
+        on
+            rates.epoch = collusion_window.epoch
+            and rates.vote_account = collusion_window.vote_account
+    left join cluster_window
+        on rates.epoch = cluster_window.epoch
+),
+
+-- What a validator is compared with: the median judged validator's rates, which colluders
+-- (a minority) do not pull up as they do the cluster's mean.
+reference as (
+    select
+        epoch,
+        percentile_cont(0.5) within group (order by presence_rate) as presence_rate,
+        percentile_cont(0.5) within group (order by sandwiches_per_window)
+            as sandwiches_per_window
+    from scores
+    where judged
+    group by epoch
+),
+
+-- Binomial and count z-scores before over-dispersion: the validator's windows against the
+-- reference rates (the count's variance: one window's credit variance over all windows).
+raw_scores as (
+    select
+        scores.*,
+        reference.presence_rate as reference_presence_rate,
+        reference.sandwiches_per_window as reference_sandwiches_per_window,
+        (scores.window_presence - scores.leader_windows * reference.presence_rate)
+        / nullif(sqrt(
+            scores.leader_windows * reference.presence_rate * (1 - reference.presence_rate)
+        ), 0) as presence_z0,
+        (scores.window_sandwich_credit - scores.leader_windows * reference.sandwiches_per_window)
+        / nullif(sqrt(scores.leader_windows * greatest(scores.sandwich_credit_variance, 0)), 0)
+            as rate_z0
+    from scores
+    left join reference on scores.epoch = reference.epoch
+),
+
+-- Over-dispersion (beta-binomial): a validator's windows vary more than independent trials
+-- would, the variance growing by 1 + (n − 1)ρ for n windows. ρ is estimated per epoch from
+-- the judged validators at or below the reference (colluders only add to the upper side) by
+-- their median z² (0.4549 is the median of a χ² with one degree of freedom). The rate test's
+-- variance is already the windows' own, measured over all of them.
+dispersion as (
+    select
+        epoch,
+        greatest(percentile_cont(0.5) within group (
+            order by (presence_z0 ^ 2 / 0.4549 - 1) / (leader_windows - 1)
+        ), 0) as presence_rho
+    from raw_scores
+    where judged and leader_windows > 1 and presence_z0 <= 0
+    group by epoch
+),
+
+tests as (
+    select
+        raw_scores.*,
+        raw_scores.presence_z0 / sqrt(
+            1 + (raw_scores.leader_windows - 1) * coalesce(dispersion.presence_rho, 0)
+        ) as presence_z,
+        raw_scores.rate_z0 as rate_z
+    from raw_scores
+    left join dispersion on raw_scores.epoch = dispersion.epoch
+),
+
+-- Both tests must reject (the larger one-sided p-value decides), and only judged validators
+-- are tested.
+p_values as (
+    select
+        *,
+        case
+            when judged
+                then greatest(
+                    {{ normal_upper_tail('presence_z') }}, {{ normal_upper_tail('rate_z') }}
+                )
+        end as collusion_p_value
+    from tests
+),
+
+ranked as (
+    select
+        *,
+        count(collusion_p_value) over (partition by epoch) as tested,
+        rank() over (partition by epoch order by collusion_p_value asc) as p_rank
+    from p_values
+),
+
+-- Benjamini–Hochberg across the epoch's tested validators: q = min over p' ≥ p of m·p' / rank.
+q_values as (
+    select
+        *,
+        least(1, min(tested * collusion_p_value / p_rank) over (
+            partition by epoch order by collusion_p_value desc
+            rows between unbounded preceding and current row
+        )) as collusion_q_value
+    from ranked
 ),
 
 final as (
@@ -205,18 +327,25 @@ final as (
         trim_scale(sandwich_rate_lower_bound) as sandwich_rate_lower_bound,
         trim_scale(sandwich_rate_upper_bound) as sandwich_rate_upper_bound,
         trim_scale(window_cluster_sandwich_block_rate) as window_cluster_sandwich_block_rate,
-        coalesce(
-            window_loaded_blocks >= {{ var('collusion_min_blocks') }}
-            and sandwich_rate_lower_bound > window_cluster_sandwich_block_rate,
-            false
-        ) as is_suspected_colluder,
+        leader_windows::bigint as window_leader_windows,
+        trim_scale(round(presence_rate::numeric, 10)) as window_presence_rate,
+        trim_scale(round(reference_presence_rate::numeric, 10)) as window_median_presence_rate,
+        trim_scale(round(sandwiches_per_window::numeric, 10)) as window_sandwiches_per_window,
+        trim_scale(round(reference_sandwiches_per_window::numeric, 10))
+            as window_median_sandwiches_per_window,
+        round(presence_z::numeric, 6) as collusion_presence_z,
+        round(rate_z::numeric, 6) as collusion_rate_z,
+        collusion_p_value::numeric as collusion_p_value,
+        collusion_q_value::numeric as collusion_q_value,
+        coalesce(collusion_q_value <= {{ var('collusion_fdr') }}, false)
+            as is_suspected_colluder,
         baseline_epochs,
         trim_scale(round(baseline_tips_per_block, 6)) as baseline_tips_per_block,
         trim_scale(round(baseline_tips_per_block_stddev, 6)) as baseline_tips_per_block_stddev,
         trim_scale(round(tips_per_block_z_score, 6)) as tips_per_block_z_score,
         coalesce(abs(tips_per_block_z_score) > {{ var('mev_anomaly_z') }}, false)
             as is_tip_anomaly
-    from scores
+    from q_values
 )
 
 select * from final
