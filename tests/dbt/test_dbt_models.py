@@ -82,6 +82,7 @@ MODELS = {
     "stg_solana__vote_accounts",
     "validator_mev_epochs",
     "validator_scores",
+    "validator_stakenet_scores",
 }
 
 

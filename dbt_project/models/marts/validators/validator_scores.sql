@@ -35,6 +35,12 @@ rugs as (
     select * from {{ ref('int_validator_commission_rugs') }}
 ),
 
+-- The steward's own score: the `stakenet` ordering takes its filters and order from it.
+stakenet as (
+    select * from {{ ref('validator_stakenet_scores') }}
+    where {{ epoch_filter('epoch') }}
+),
+
 -- Each target's whole history up to its epoch; window aggregates keep the profile's window.
 history as (
     select
@@ -86,6 +92,7 @@ history_aggregates as (
             as avg_cluster_skip_rate,
         avg(credit_ratio) filter (where in_window) as avg_credit_ratio,
         min(credit_ratio) filter (where in_window) as min_credit_ratio,
+        count(*) filter (where in_window and credit_ratio is null) as epochs_credits_unknown,
         sum(coalesce(staker_mev_lamports, 0)) filter (where in_window)
         / nullif(sum(stake_lamports) filter (where in_window), 0) as mev_per_staked_lamport,
         sum(cluster_mev_lamports) filter (where in_window)
@@ -156,6 +163,7 @@ inputs as (
         history_aggregates.avg_cluster_skip_rate,
         history_aggregates.avg_credit_ratio,
         history_aggregates.min_credit_ratio,
+        history_aggregates.epochs_credits_unknown,
         history_aggregates.mev_per_staked_lamport
         / nullif(history_aggregates.cluster_mev_per_staked_lamport, 0) as mev_yield_ratio,
         history_aggregates.inflation_share,
@@ -163,7 +171,20 @@ inputs as (
         cluster_history.superminority_min_stake_lamports,
         coalesce(rug_history.commission_rugs, 0) as commission_rugs,
         rug_history.last_rug_epoch,
-        rug_history.max_rug_commission
+        rug_history.max_rug_commission,
+        stakenet.score as stakenet_score,
+        stakenet.raw_score as stakenet_raw_score,
+        stakenet.max_commission as stakenet_max_commission,
+        stakenet.max_mev_commission_bps as stakenet_max_mev_commission_bps,
+        stakenet.max_historical_commission as stakenet_max_historical_commission,
+        stakenet.delinquency_epoch as stakenet_delinquency_epoch,
+        stakenet.delinquency_ratio as stakenet_delinquency_ratio,
+        stakenet.mev_commission_score as stakenet_mev_commission_score,
+        stakenet.commission_score as stakenet_commission_score,
+        stakenet.historical_commission_score as stakenet_historical_commission_score,
+        stakenet.blacklisted_score as stakenet_blacklisted_score,
+        stakenet.superminority_score as stakenet_superminority_score,
+        stakenet.delinquency_score as stakenet_delinquency_score
     from targets
     cross join profiles
     inner join history_aggregates
@@ -177,6 +198,10 @@ inputs as (
         on
             targets.epoch = rug_history.epoch
             and targets.vote_account = rug_history.vote_account
+    left join stakenet
+        on
+            targets.epoch = stakenet.epoch
+            and targets.vote_account = stakenet.vote_account
 ),
 
 -- Each component on 0-100; null when its inputs are unknown (it then carries no weight).
@@ -213,13 +238,31 @@ gated as (
     select
         *,
         commission_rugs > 0 as gate_commission_rug,
-        coalesce(min_credit_ratio < credit_ratio_floor, false) as gate_delinquent,
-        coalesce(max_commission > commission_cap_pct, false) as gate_commission,
-        coalesce(max_mev_commission_bps > mev_commission_cap_bps, false)
-            as gate_mev_commission,
-        coalesce(max_historical_commission > historical_commission_cap_pct, false)
-            as gate_historical_commission,
-        exclude_superminority and is_superminority as gate_superminority,
+        -- The stakenet ordering gates on the steward's filters; the others on the profile's.
+        -- A gate whose input is unknown is null (unknown), not closed.
+        case
+            when ordering = 'stakenet' then stakenet_delinquency_score = 0
+            when min_credit_ratio < credit_ratio_floor then true
+            when credit_ratio_floor is not null and epochs_credits_unknown > 0 then null
+            else false
+        end as gate_delinquent,
+        case
+            when ordering = 'stakenet' then stakenet_commission_score = 0
+            else coalesce(max_commission > commission_cap_pct, false)
+        end as gate_commission,
+        case
+            when ordering = 'stakenet' then stakenet_mev_commission_score = 0
+            else coalesce(max_mev_commission_bps > mev_commission_cap_bps, false)
+        end as gate_mev_commission,
+        case
+            when ordering = 'stakenet' then stakenet_historical_commission_score = 0
+            else coalesce(max_historical_commission > historical_commission_cap_pct, false)
+        end as gate_historical_commission,
+        case
+            when ordering = 'stakenet' then stakenet_superminority_score = 0
+            else exclude_superminority and is_superminority
+        end as gate_superminority,
+        ordering = 'stakenet' and stakenet_blacklisted_score = 0 as gate_blacklisted,
         require_jito and not running_jito as gate_not_jito,
         (
             coalesce(weight_reliability * reliability_score, 0)
@@ -253,6 +296,11 @@ reasons as (
                         )
                 end,
                 case
+                    when gate_delinquent and ordering = 'stakenet'
+                        then format(
+                            'delinquent: credit ratio %s%% in epoch %s, under StakeNet''s floor',
+                            round(100 * stakenet_delinquency_ratio, 1), stakenet_delinquency_epoch
+                        )
                     when gate_delinquent
                         then format(
                             'delinquent: credit ratio fell to %s%% (floor %s%%)',
@@ -262,14 +310,28 @@ reasons as (
                 case
                     when gate_commission
                         then format(
-                            'commission %s%% above the %s%% cap', max_commission, commission_cap_pct
+                            'commission %s%% above the %s%% cap',
+                            case
+                                when ordering = 'stakenet' then stakenet_max_commission
+                                else max_commission
+                            end,
+                            commission_cap_pct
                         )
                 end,
                 case
+                    when gate_mev_commission and ordering = 'stakenet'
+                        and stakenet_max_mev_commission_bps = 10000
+                        then 'no MEV commission in StakeNet''s window (not running Jito)'
                     when gate_mev_commission
                         then format(
                             'MEV commission %s%% above the %s%% cap',
-                            trim_scale(round(max_mev_commission_bps / 100.0, 2)),
+                            trim_scale(round(
+                                case
+                                    when ordering = 'stakenet' then stakenet_max_mev_commission_bps
+                                    else max_mev_commission_bps
+                                end / 100.0,
+                                2
+                            )),
                             trim_scale(round(mev_commission_cap_bps / 100.0, 2))
                         )
                 end,
@@ -277,9 +339,14 @@ reasons as (
                     when gate_historical_commission
                         then format(
                             'commission once %s%%, above the %s%% historical cap',
-                            max_historical_commission, historical_commission_cap_pct
+                            case
+                                when ordering = 'stakenet' then stakenet_max_historical_commission
+                                else max_historical_commission
+                            end,
+                            historical_commission_cap_pct
                         )
                 end,
+                case when gate_blacklisted then 'on the StakeNet blacklist' end,
                 case
                     when gate_superminority
                         then
@@ -288,18 +355,50 @@ reasons as (
                 case when gate_not_jito then 'does not run the Jito client' end
             ],
             null
-        ) as gate_reasons
+        ) as gate_reasons,
+        array_remove(
+            array[
+                case
+                    when gate_delinquent is null and ordering = 'stakenet'
+                        then 'delinquency: credits unknown in an epoch of StakeNet''s window'
+                    when gate_delinquent is null
+                        then format(
+                            'delinquency: credits unknown in %s epochs of the window',
+                            epochs_credits_unknown
+                        )
+                end,
+                case
+                    when gate_commission is null then 'commission: unknown in the window'
+                end,
+                case
+                    when gate_mev_commission is null then 'MEV commission: unknown in the window'
+                end,
+                case
+                    when gate_superminority is null then 'superminority: stake unknown'
+                end,
+                case
+                    when ordering = 'stakenet' and stakenet_score is null
+                        then 'StakeNet score: not computable on the loaded epochs'
+                end
+            ],
+            null
+        ) as unknown_gates
     from gated
 ),
 
 scored as (
     select
         *,
-        cardinality(gate_reasons) = 0 as is_eligible,
+        -- Closed by a known gate: not eligible; else unknown while a gate cannot be judged.
         case
-            when cardinality(gate_reasons) = 0
+            when cardinality(gate_reasons) > 0 then false
+            when cardinality(unknown_gates) > 0 then null
+            else true
+        end as is_eligible,
+        case
+            when cardinality(gate_reasons) > 0 then 0
+            when cardinality(unknown_gates) = 0
                 then trim_scale(round(coalesce(weighted_score, 0), 2))
-            else 0
         end as total_score
     from reasons
 ),
@@ -312,16 +411,15 @@ ranked as (
                 then row_number() over (
                     partition by epoch, profile
                     order by
-                        is_eligible desc,
-                        max_commission asc,
-                        max_mev_commission_bps asc nulls last,
-                        epochs_voted desc,
-                        avg_credit_ratio desc nulls last,
+                        is_eligible desc nulls last,
+                        stakenet_score desc nulls last,
+                        stakenet_raw_score desc nulls last,
                         vote_account asc
                 )
             else row_number() over (
                 partition by epoch, profile
-                order by total_score desc, stake_lamports desc, vote_account asc
+                order by
+                    total_score desc nulls last, stake_lamports desc nulls last, vote_account asc
             )
         end as rank,
         count(*) over (partition by epoch, profile) as validators_scored
@@ -443,6 +541,7 @@ final as (
         ranked.gate_superminority,
         ranked.gate_not_jito,
         ranked.gate_reasons,
+        ranked.unknown_gates,
         ranked.is_eligible,
         ranked.total_score,
         ranked.rank,
@@ -456,6 +555,10 @@ final as (
             when not ranked.is_eligible
                 then format(
                     'Excluded (score 0): %s.', array_to_string(ranked.gate_reasons[1:2], '; ')
+                )
+            when ranked.is_eligible is null
+                then format(
+                    'Not scored (unknown): %s.', array_to_string(ranked.unknown_gates[1:2], '; ')
                 )
             else format(
                 'Score %s: %s.', ranked.total_score,
