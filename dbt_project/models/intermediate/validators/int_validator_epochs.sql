@@ -1,9 +1,7 @@
 {{
     config(
         materialized='incremental',
-        incremental_strategy='delete+insert',
         unique_key=['epoch', 'vote_account'],
-        on_schema_change='fail',
     )
 }}
 
@@ -108,18 +106,29 @@ final as (
                 then vote_accounts.commission
         end as commission,
         vote_accounts.delinquent,
-        -- The epochCredits history is the source; the snapshot's own figure fills gaps. Null
-        -- when neither reaches back to the epoch (unknown, never 0).
-        coalesce(epoch_credits.credits, vote_accounts.credits) as credits,
+        -- The epochCredits history is the source; the snapshot's own figure fills gaps. A vote
+        -- state adds an entry only for an epoch it earned credits in, so a snapshot taken in the
+        -- epoch or as it closed without one means 0; an older history says nothing (null).
+        coalesce(
+            epoch_credits.credits,
+            vote_accounts.credits,
+            case when vote_accounts.observed_epoch <= vote_accounts.epoch + 1 then 0 end
+        ) as credits,
         case
             when epoch_credits.credits is not null
-                then format(
-                    'getVoteAccounts epochCredits observed in epoch %s', epoch_credits.observed_epoch
+                then concat(
+                    'getVoteAccounts epochCredits',
+                    ' observed in epoch ' || epoch_credits.observed_epoch
                 )
             when vote_accounts.credits is not null
-                then format(
-                    'getVoteAccounts epochCredits observed in epoch %s',
-                    vote_accounts.observed_epoch
+                then concat(
+                    'getVoteAccounts epochCredits',
+                    ' observed in epoch ' || vote_accounts.observed_epoch
+                )
+            when vote_accounts.observed_epoch <= vote_accounts.epoch + 1
+                then concat(
+                    'no epochCredits entry in getVoteAccounts',
+                    ' observed in epoch ' || vote_accounts.observed_epoch
                 )
         end as credits_source,
         case

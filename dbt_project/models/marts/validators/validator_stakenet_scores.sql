@@ -1,9 +1,7 @@
 {{
     config(
         materialized='incremental',
-        incremental_strategy='delete+insert',
         unique_key=['epoch', 'vote_account'],
-        on_schema_change='fail',
     )
 }}
 
