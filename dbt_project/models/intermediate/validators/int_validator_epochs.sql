@@ -29,7 +29,7 @@ snapshots_in_epoch as (
         commission
     from {{ ref('stg_solana__vote_accounts') }}
     where {{ epoch_filter('observed_epoch') }}
-    order by observed_epoch, vote_account, epoch desc
+    order by observed_epoch asc, vote_account asc, epoch desc
 ),
 
 epoch_credits as (

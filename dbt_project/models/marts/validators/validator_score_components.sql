@@ -94,28 +94,29 @@ gated as (
     from components
 ),
 
-eligibility as (
+closed as (
     select
         *,
-        -- Closed by a known gate: not eligible; else unknown while a gate cannot be judged
-        -- (three-valued: a true gate decides, a null one leaves it open to doubt).
-        not (
-            gate_commission_rug or gate_delinquent or gate_commission or gate_mev_commission
-            or gate_historical_commission or gate_superminority or gate_not_jito
-            or gate_blacklisted
-            or case when ordering = 'stakenet' and stakenet_score is null then null else false end
-        ) as is_eligible
+        -- Three-valued: a closed gate decides; else a gate that cannot be judged (null) leaves
+        -- it unknown, and so are eligibility and the total.
+        gate_commission_rug or gate_delinquent or gate_commission or gate_mev_commission
+        or gate_historical_commission or gate_superminority or gate_not_jito
+        or gate_blacklisted
+        or case when ordering = 'stakenet' and stakenet_score is null then null else false end
+            as any_gate_closed
     from gated
 ),
 
 final as (
     select
         *,
+        not any_gate_closed as is_eligible,
         case
-            when is_eligible then trim_scale(round(coalesce(weighted_score, 0), 2))
-            when not is_eligible then 0
+            when not any_gate_closed then trim_scale(round(coalesce(weighted_score, 0), 2))
+            when any_gate_closed then 0
         end as total_score
-    from eligibility
+    from closed
 )
 
-select * from final
+-- The windows' columns, then the components and gates: as many as validator_score_windows has.
+select * from final  -- noqa: AM04

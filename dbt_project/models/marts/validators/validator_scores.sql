@@ -54,7 +54,8 @@ reasons as (
                         )
                 end,
                 case
-                    when gate_mev_commission and ordering = 'stakenet'
+                    when
+                        gate_mev_commission and ordering = 'stakenet'
                         and stakenet_max_mev_commission_bps = 10000
                         then 'no MEV commission in StakeNet''s window (not running Jito)'
                     when gate_mev_commission

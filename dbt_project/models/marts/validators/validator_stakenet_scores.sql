@@ -65,9 +65,10 @@ credit_window as (
         parameters.scoring_delinquency_threshold_ratio as threshold
     from targets
     cross join parameters
-    cross join lateral generate_series(
-        greatest(targets.epoch - parameters.epoch_credits_range, 0), targets.epoch - 1
-    ) as window_epoch (epoch)
+    cross join
+        lateral generate_series(
+            greatest(targets.epoch - parameters.epoch_credits_range, 0), targets.epoch - 1
+        ) as window_epoch (epoch)
     left join entries
         on
             targets.vote_account = entries.vote_account
@@ -131,13 +132,13 @@ windows as (
         -- Voting epochs for entering the pool: an entry with credits in each of the last N.
         count(*) filter (
             where
-                entries.credits is not null
-                and entries.epoch > targets.epoch - parameters.minimum_voting_epochs
+            entries.credits is not null
+            and entries.epoch > targets.epoch - parameters.minimum_voting_epochs
         ) as recent_voting_epochs,
         count(*) filter (
             where
-                entries.credits is null
-                and entries.epoch > targets.epoch - parameters.minimum_voting_epochs
+            entries.credits is null
+            and entries.epoch > targets.epoch - parameters.minimum_voting_epochs
         ) as recent_unknown_credit_epochs
     from targets
     cross join parameters
@@ -280,7 +281,7 @@ final as (
             when score > 0
                 then row_number() over (
                     partition by epoch
-                    order by score desc nulls last, raw_score desc nulls last, vote_account
+                    order by score desc nulls last, raw_score desc nulls last, vote_account asc
                 )
         end as rank,
         max_commission,
