@@ -157,12 +157,8 @@ inputs as (
         targets.stake_lamports,
         targets.is_superminority,
         blacklist.vote_account is not null as is_blacklisted,
-        greatest(targets.commission, targets.inflation_commission) as latest_commission,
-        case
-            when targets.epoch < {{ var('tvc_activation_epoch') }}
-                then targets.credits * 16
-            else targets.credits
-        end as latest_normalized_credits,
+        latest.commission as latest_commission,
+        latest.normalized_credits as latest_normalized_credits,
         cluster_history.blocks_produced as latest_blocks,
         parameters.*,
         credits.credit_window_epochs,
@@ -190,6 +186,10 @@ inputs as (
         on
             targets.epoch = windows.epoch
             and targets.vote_account = windows.vote_account
+    inner join entries as latest
+        on
+            targets.vote_account = latest.vote_account
+            and targets.epoch = latest.epoch
     left join cluster_history
         on targets.epoch = cluster_history.epoch
     left join blacklist
