@@ -73,6 +73,8 @@ SIMNET_DEFAULTS = {
     "MEVHOUSE_RPC_MAX_RPS": "400",
     "MEVHOUSE_RPC_CONCURRENCY": "8",
     "MEVHOUSE_TX_SAMPLE": "1.0",
+    # simnet's validators earn timely vote credits from its first epoch (mainnet from 703).
+    "MEVHOUSE_TVC_ACTIVATION_EPOCH": "0",
 }
 
 

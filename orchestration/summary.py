@@ -16,7 +16,7 @@ SUMMARY_SCHEMAS = ("raw_solana", "raw_jito", "marts", "quarantine")
 TOP_VALIDATORS = """
 select vote_account, identity, stake_sol, commission, leader_slots, blocks_produced, skip_rate
 from marts.fct_validator_epochs
-where epoch = %s
+where epoch = %s and stake_lamports is not null
 order by stake_lamports desc, vote_account
 limit 10
 """
@@ -125,7 +125,9 @@ class Summary:
             for profile, rank, vote, score, explanation in self.top_scores:
                 if rank == 1:
                     lines.append(f"  {profile}:")
-                lines.append(f"    {rank}. {vote:<44} {float(score):>6.2f}  {explanation}")
+                # An unknown total (a gate that could not be judged) prints as "?".
+                shown = "?" if score is None else f"{float(score):.2f}"
+                lines.append(f"    {rank}. {vote:<44} {shown:>6}  {explanation}")
         lines += self._market_lines() + self._mev_lines()
         lines += [
             "next:",

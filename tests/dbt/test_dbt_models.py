@@ -92,7 +92,10 @@ MODELS = {
     "stg_solana__transactions",
     "stg_solana__vote_accounts",
     "validator_mev_epochs",
+    "validator_score_components",
+    "validator_score_windows",
     "validator_scores",
+    "validator_stakenet_scores",
 }
 
 
@@ -314,6 +317,46 @@ def test_identity_voting_twice_fails_the_reconciliations(
     result = run_dbt(warehouse_url, [*BUILD, *CLUSTER_EPOCHS, "--exclude", first_check], tmp_path)
     failed = {name for name, status in statuses(result, "test").items() if status == "fail"}
     assert failed == {"assert_cluster_epochs_blocks_reconcile"}
+
+
+def test_mev_reconciliation_names_the_numbers(warehouse_url: str, tmp_path: Path) -> None:
+    rows = raw_rows(BLOCK_PRODUCTION)
+    # Epoch 701's kobe records carry no MEV while Jito's network total is 0.005 SOL.
+    rows["raw_jito.validators"] = [
+        {
+            "epoch": 701,
+            "vote_account": vote,
+            "mev_commission_bps": 800,
+            "mev_rewards": 0,
+            "running_jito": True,
+            "active_stake": sol * 10**9,
+        }
+        for vote, _, sol, _ in VALIDATORS
+    ]
+    rows["raw_jito.mev_rewards"] = [
+        {
+            "epoch": 701,
+            "total_network_mev_lamports": 5_000_000,
+            "jito_stake_weight_lamports": 1_254 * 10**9,
+            "mev_reward_per_lamport": 0.0,
+        }
+    ]
+    load_raw(warehouse_url, rows)
+
+    result = run_dbt(warehouse_url, BUILD, tmp_path)
+
+    assert isinstance(result.result, RunExecutionResult)
+    errors = {r.node.name: r.message for r in result.result.results if r.status == "error"}
+    assert list(errors) == ["assert_int_cluster_epochs_mev_reconciles"]
+    assert (
+        "epoch 701: 4 validator records carry 0 lamports of MEV, Jito's network total is 5000000"
+        in str(errors["assert_int_cluster_epochs_mev_reconciles"])
+    )
+    models = statuses(result, "model")
+    assert models["cluster_epochs"] == models["fct_validator_epochs"] == "skipped"
+    # Epoch 700, without Jito data, reconciles and builds.
+    result = run_dbt(warehouse_url, [*BUILD, "--vars", json.dumps({"epochs": [700]})], tmp_path)
+    assert_all_passed(result)
 
 
 def history_rows() -> Rows:

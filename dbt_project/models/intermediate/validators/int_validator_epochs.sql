@@ -1,21 +1,35 @@
 {{
     config(
         materialized='incremental',
-        incremental_strategy='delete+insert',
         unique_key=['epoch', 'vote_account'],
-        on_schema_change='fail',
     )
 }}
 
 -- Every per-validator fact of an epoch, one row per vote account snapshot, before any ratio is
 -- taken: the marts derive rates from these counts and amounts. Block-level and Jito inputs may
 -- be missing for an epoch (only epoch-level data loaded); their columns are then null.
+-- getVoteAccounts only knows the bank it is asked in, so a snapshot describes the epoch it was
+-- observed in: epoch E's stake is a snapshot observed in E, else kobe's record of E, else the
+-- snapshot taken as E closed (observed in E + 1: E + 1's stake, said so in stake_source); a
+-- snapshot observed later describes a later epoch and says nothing of E (null).
 
 with
 
 vote_accounts as (
     select * from {{ ref('stg_solana__vote_accounts') }}
     where {{ epoch_filter('epoch') }}
+),
+
+-- Snapshots observed during a built epoch, whichever closed epoch they were loaded for.
+snapshots_in_epoch as (
+    select distinct on (observed_epoch, vote_account)
+        observed_epoch as epoch,
+        vote_account,
+        stake_lamports,
+        commission
+    from {{ ref('stg_solana__vote_accounts') }}
+    where {{ epoch_filter('observed_epoch') }}
+    order by observed_epoch asc, vote_account asc, epoch desc
 ),
 
 epoch_credits as (
@@ -58,18 +72,73 @@ epochs_with_blocks as (
     select distinct epoch from blocks
 ),
 
+-- Likewise block production: a validator absent from a loaded epoch's had no leader slots.
+epochs_with_production as (
+    select distinct epoch from block_production
+),
+
 final as (
     select
         vote_accounts.epoch,
         vote_accounts.vote_account,
         vote_accounts.identity,
-        vote_accounts.stake_lamports,
-        vote_accounts.commission,
+        case
+            when snapshots_in_epoch.vote_account is not null then snapshots_in_epoch.stake_lamports
+            when jito_validators.active_stake_lamports is not null
+                then jito_validators.active_stake_lamports
+            when vote_accounts.observed_epoch = vote_accounts.epoch + 1
+                then vote_accounts.stake_lamports
+        end as stake_lamports,
+        case
+            when snapshots_in_epoch.vote_account is not null
+                then format('getVoteAccounts observed in epoch %s', vote_accounts.epoch)
+            when jito_validators.active_stake_lamports is not null
+                then format('kobe validators, epoch %s', vote_accounts.epoch)
+            when vote_accounts.observed_epoch = vote_accounts.epoch + 1
+                then format(
+                    'getVoteAccounts observed in epoch %s (as the epoch closed)',
+                    vote_accounts.observed_epoch
+                )
+        end as stake_source,
+        case
+            when snapshots_in_epoch.vote_account is not null then snapshots_in_epoch.commission
+            when vote_accounts.observed_epoch <= vote_accounts.epoch + 1
+                then vote_accounts.commission
+        end as commission,
         vote_accounts.delinquent,
-        -- The epochCredits history is the source; the snapshot's own figure fills gaps.
-        coalesce(epoch_credits.credits, vote_accounts.credits) as credits,
-        coalesce(block_production.leader_slots, 0) as leader_slots,
-        coalesce(block_production.blocks_produced, 0) as blocks_produced,
+        -- The epochCredits history is the source; the snapshot's own figure fills gaps. A vote
+        -- state adds an entry only for an epoch it earned credits in, so a snapshot taken in the
+        -- epoch or as it closed without one means 0; an older history says nothing (null).
+        coalesce(
+            epoch_credits.credits,
+            vote_accounts.credits,
+            case when vote_accounts.observed_epoch <= vote_accounts.epoch + 1 then 0 end
+        ) as credits,
+        case
+            when epoch_credits.credits is not null
+                then concat(
+                    'getVoteAccounts epochCredits',
+                    ' observed in epoch ' || epoch_credits.observed_epoch
+                )
+            when vote_accounts.credits is not null
+                then concat(
+                    'getVoteAccounts epochCredits',
+                    ' observed in epoch ' || vote_accounts.observed_epoch
+                )
+            when vote_accounts.observed_epoch <= vote_accounts.epoch + 1
+                then concat(
+                    'no epochCredits entry in getVoteAccounts',
+                    ' observed in epoch ' || vote_accounts.observed_epoch
+                )
+        end as credits_source,
+        case
+            when epochs_with_production.epoch is not null
+                then coalesce(block_production.leader_slots, 0)
+        end as leader_slots,
+        case
+            when epochs_with_production.epoch is not null
+                then coalesce(block_production.blocks_produced, 0)
+        end as blocks_produced,
         case
             when epochs_with_blocks.epoch is not null
                 then coalesce(leader_fees.fee_rewards_lamports, 0)
@@ -90,6 +159,12 @@ final as (
             and vote_accounts.identity = block_production.identity
     left join epochs_with_blocks
         on vote_accounts.epoch = epochs_with_blocks.epoch
+    left join epochs_with_production
+        on vote_accounts.epoch = epochs_with_production.epoch
+    left join snapshots_in_epoch
+        on
+            vote_accounts.epoch = snapshots_in_epoch.epoch
+            and vote_accounts.vote_account = snapshots_in_epoch.vote_account
     left join leader_fees
         on
             vote_accounts.epoch = leader_fees.epoch

@@ -1,9 +1,7 @@
 {{
     config(
         materialized='incremental',
-        incremental_strategy='delete+insert',
         unique_key=['epoch', 'vote_account'],
-        on_schema_change='fail',
     )
 }}
 
@@ -34,7 +32,8 @@ rates as (
         (validator_epochs.leader_slots - validator_epochs.blocks_produced)::numeric
         / nullif(validator_epochs.leader_slots, 0) as skip_rate,
         -- Jito StakeNet's credit ratio: timely vote credits earn at most 16 per produced block.
-        coalesce(validator_epochs.credits, 0)::numeric
+        -- Unknown credits leave it unknown: a ratio of 0 would fail every delinquency gate.
+        validator_epochs.credits::numeric
         / nullif(cluster_epochs.blocks_produced * 16, 0) as credit_ratio,
         -- The whole reward (stakers' and commission): revealed by the commission cut when
         -- there is one, else priced by points = stake × credits.
@@ -47,7 +46,7 @@ rates as (
                     / validator_epochs.inflation_commission
             else
                 validator_epochs.stake_lamports
-                * coalesce(validator_epochs.credits, 0)
+                * validator_epochs.credits
                 * cluster_epochs.revealed_inflation_lamports
                 / nullif(cluster_epochs.revealed_points, 0)
         end as inflation_rewards_lamports,
@@ -95,6 +94,7 @@ final as (
         vote_account,
         identity,
         stake_lamports,
+        stake_source,
         trim_scale(stake_lamports / 1000000000::numeric) as stake_sol,
         trim_scale(stake_lamports::numeric / nullif(total_stake_lamports, 0)) as stake_share,
         cumulative_stake_lamports,
@@ -113,6 +113,7 @@ final as (
         trim_scale(cluster_skip_rate) as cluster_skip_rate,
         trim_scale(grace_skip_rate) as grace_skip_rate,
         credits,
+        credits_source,
         trim_scale(credit_ratio) as credit_ratio,
         round(inflation_rewards_lamports) as inflation_rewards_lamports,
         staker_inflation_lamports,

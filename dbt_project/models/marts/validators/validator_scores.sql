@@ -1,243 +1,21 @@
 {{
     config(
         materialized='incremental',
-        incremental_strategy='delete+insert',
         unique_key=['epoch', 'vote_account', 'profile'],
-        on_schema_change='fail',
     )
 }}
 
--- One row per validator × scored epoch × scoring profile (seeds/scoring_profiles.csv). The
--- scored epochs are those of the `epochs` var; their windows read the earlier epochs already in
--- fct_validator_epochs and cluster_epochs, so adding an epoch rebuilds only that epoch.
+-- One row per validator × scored epoch × scoring profile (seeds/scoring_profiles.csv): rank,
+-- percentile and explanation of validator_score_components, which reads validator_score_windows.
+-- The scored epochs are those of the `epochs` var; their windows read the earlier epochs already
+-- in fct_validator_epochs and cluster_epochs, so adding an epoch rebuilds only that epoch.
 -- Formulas and their reasons: docs/validator_scores.md and docs.md in this folder.
 
 with
 
-targets as (
-    select * from {{ ref('fct_validator_epochs') }}
-    where {{ epoch_filter('epoch') }}
-),
-
-profiles as (
-    select * from {{ ref('scoring_profiles') }}
-),
-
-validator_history as (
-    select * from {{ ref('fct_validator_epochs') }}
-),
-
-cluster_history as (
-    select * from {{ ref('cluster_epochs') }}
-),
-
-rugs as (
-    select * from {{ ref('int_validator_commission_rugs') }}
-),
-
--- Each target's whole history up to its epoch; window aggregates keep the profile's window.
-history as (
-    select
-        targets.epoch,
-        targets.vote_account,
-        profiles.profile,
-        validator_history.epoch > targets.epoch - profiles.window_epochs as in_window,
-        validator_history.credits,
-        validator_history.credit_ratio,
-        validator_history.grace_skip_rate,
-        validator_history.stake_lamports,
-        validator_history.staker_mev_lamports,
-        validator_history.staker_apy,
-        -- The commission shown and the one charged on the epoch's reward: a rug shows in either.
-        greatest(validator_history.commission, validator_history.inflation_commission)
-            as commission,
-        case
-            when validator_history.running_jito then validator_history.mev_commission_bps
-        end as mev_commission_bps,
-        cluster_history.stake_weighted_skip_rate as cluster_skip_rate,
-        cluster_history.total_stake_lamports as cluster_stake_lamports,
-        cluster_history.inflation_rewards_lamports as cluster_inflation_lamports,
-        cluster_history.mev_rewards_lamports as cluster_mev_lamports
-    from targets
-    cross join profiles
-    inner join validator_history
-        on
-            targets.vote_account = validator_history.vote_account
-            and targets.epoch >= validator_history.epoch
-    left join cluster_history
-        on validator_history.epoch = cluster_history.epoch
-),
-
-history_aggregates as (
-    select
-        epoch,
-        vote_account,
-        profile,
-        count(*) filter (where in_window) as epochs_in_window,
-        count(*) filter (where credits > 0) as epochs_voted,
-        max(commission) as max_historical_commission,
-        max(commission) filter (where in_window) as max_commission,
-        max(mev_commission_bps) filter (where in_window) as max_mev_commission_bps,
-        -- Stakers of a validator without Jito get no MEV: as if its MEV commission were 100%.
-        max(coalesce(mev_commission_bps, 10000)) filter (where in_window)
-            as max_effective_mev_commission_bps,
-        avg(grace_skip_rate) filter (where in_window) as avg_grace_skip_rate,
-        avg(cluster_skip_rate) filter (where in_window and grace_skip_rate is not null)
-            as avg_cluster_skip_rate,
-        avg(credit_ratio) filter (where in_window) as avg_credit_ratio,
-        min(credit_ratio) filter (where in_window) as min_credit_ratio,
-        sum(coalesce(staker_mev_lamports, 0)) filter (where in_window)
-        / nullif(sum(stake_lamports) filter (where in_window), 0) as mev_per_staked_lamport,
-        sum(cluster_mev_lamports) filter (where in_window)
-        / nullif(sum(cluster_stake_lamports) filter (where in_window), 0)
-            as cluster_mev_per_staked_lamport,
-        -- The share of stakers' rewards that inflation makes up (the rest is MEV); 1 unknown.
-        coalesce(
-            sum(cluster_inflation_lamports) filter (where in_window)
-            / nullif(
-                sum(cluster_inflation_lamports + coalesce(cluster_mev_lamports, 0))
-                filter (where in_window),
-                0
-            ),
-            1
-        ) as inflation_share,
-        avg(staker_apy) filter (where in_window) as expected_staker_apy
-    from history
-    group by epoch, vote_account, profile
-),
-
--- Rugs already confirmed (commission lowered again) by the scored epoch.
-rug_history as (
-    select
-        targets.epoch,
-        targets.vote_account,
-        count(*) as commission_rugs,
-        max(rugs.first_epoch) as last_rug_epoch,
-        max(rugs.rug_commission) as max_rug_commission
-    from targets
-    inner join rugs
-        on
-            targets.vote_account = rugs.vote_account
-            and targets.epoch >= rugs.lowered_epoch
-    group by targets.epoch, targets.vote_account
-),
-
-inputs as (
-    select
-        targets.epoch,
-        targets.vote_account,
-        targets.identity,
-        targets.stake_lamports,
-        targets.stake_share,
-        targets.is_superminority,
-        targets.running_jito,
-        profiles.profile,
-        profiles.window_epochs,
-        profiles.weight_reliability,
-        profiles.weight_voting,
-        profiles.weight_cost,
-        profiles.weight_mev_yield,
-        profiles.weight_decentralization,
-        profiles.weight_tenure,
-        profiles.credit_ratio_floor,
-        profiles.commission_cap_pct,
-        profiles.mev_commission_cap_bps,
-        profiles.historical_commission_cap_pct,
-        profiles.exclude_superminority,
-        profiles.require_jito,
-        profiles.ordering,
-        history_aggregates.epochs_in_window,
-        history_aggregates.epochs_voted,
-        history_aggregates.max_historical_commission,
-        history_aggregates.max_commission,
-        history_aggregates.max_mev_commission_bps,
-        history_aggregates.max_effective_mev_commission_bps,
-        history_aggregates.avg_grace_skip_rate,
-        history_aggregates.avg_cluster_skip_rate,
-        history_aggregates.avg_credit_ratio,
-        history_aggregates.min_credit_ratio,
-        history_aggregates.mev_per_staked_lamport
-        / nullif(history_aggregates.cluster_mev_per_staked_lamport, 0) as mev_yield_ratio,
-        history_aggregates.inflation_share,
-        history_aggregates.expected_staker_apy,
-        cluster_history.superminority_min_stake_lamports,
-        coalesce(rug_history.commission_rugs, 0) as commission_rugs,
-        rug_history.last_rug_epoch,
-        rug_history.max_rug_commission
-    from targets
-    cross join profiles
-    inner join history_aggregates
-        on
-            targets.epoch = history_aggregates.epoch
-            and targets.vote_account = history_aggregates.vote_account
-            and profiles.profile = history_aggregates.profile
-    left join cluster_history
-        on targets.epoch = cluster_history.epoch
-    left join rug_history
-        on
-            targets.epoch = rug_history.epoch
-            and targets.vote_account = rug_history.vote_account
-),
-
--- Each component on 0-100; null when its inputs are unknown (it then carries no weight).
 components as (
-    select
-        *,
-        -- Blocks produced per leader slot against the cluster's: at or above it scores 100.
-        100 * {{ clamp('(1 - avg_grace_skip_rate) / nullif(1 - avg_cluster_skip_rate, 0)') }}
-            as reliability_score,
-        -- Credit ratio, half its window average and half its worst epoch (consistency).
-        100 * {{ clamp('(avg_credit_ratio + min_credit_ratio) / 2') }} as voting_score,
-        -- The share of their rewards stakers keep at the window's highest commissions,
-        -- inflation and MEV weighted by their shares of the cluster's rewards.
-        100 * (
-            1
-            - inflation_share * max_commission / 100.0
-            - (1 - inflation_share) * max_effective_mev_commission_bps / 10000.0
-        ) as cost_score,
-        -- Stakers' MEV per staked lamport against the cluster's (all MEV over all stake).
-        100 * {{ clamp('mev_yield_ratio') }} as mev_yield_score,
-        -- 0 in the superminority; else how far below its smallest member's stake.
-        case
-            when is_superminority then 0
-            else
-                100
-                * {{ clamp('1 - stake_lamports / nullif(superminority_min_stake_lamports, 0)') }}
-        end as decentralization_score,
-        -- Epochs with vote credits, up to the window's length.
-        100 * {{ clamp('epochs_voted::numeric / window_epochs') }} as tenure_score
-    from inputs
-),
-
-gated as (
-    select
-        *,
-        commission_rugs > 0 as gate_commission_rug,
-        coalesce(min_credit_ratio < credit_ratio_floor, false) as gate_delinquent,
-        coalesce(max_commission > commission_cap_pct, false) as gate_commission,
-        coalesce(max_mev_commission_bps > mev_commission_cap_bps, false)
-            as gate_mev_commission,
-        coalesce(max_historical_commission > historical_commission_cap_pct, false)
-            as gate_historical_commission,
-        exclude_superminority and is_superminority as gate_superminority,
-        require_jito and not running_jito as gate_not_jito,
-        (
-            coalesce(weight_reliability * reliability_score, 0)
-            + coalesce(weight_voting * voting_score, 0)
-            + coalesce(weight_cost * cost_score, 0)
-            + coalesce(weight_mev_yield * mev_yield_score, 0)
-            + coalesce(weight_decentralization * decentralization_score, 0)
-            + coalesce(weight_tenure * tenure_score, 0)
-        ) / nullif(
-            case when reliability_score is null then 0 else weight_reliability end
-            + case when voting_score is null then 0 else weight_voting end
-            + case when cost_score is null then 0 else weight_cost end
-            + case when mev_yield_score is null then 0 else weight_mev_yield end
-            + case when decentralization_score is null then 0 else weight_decentralization end
-            + case when tenure_score is null then 0 else weight_tenure end,
-            0
-        ) as weighted_score
-    from components
+    select * from {{ ref('validator_score_components') }}
+    where {{ epoch_filter('epoch') }}
 ),
 
 reasons as (
@@ -253,6 +31,11 @@ reasons as (
                         )
                 end,
                 case
+                    when gate_delinquent and ordering = 'stakenet'
+                        then format(
+                            'delinquent: credit ratio %s%% in epoch %s, under StakeNet''s floor',
+                            round(100 * stakenet_delinquency_ratio, 1), stakenet_delinquency_epoch
+                        )
                     when gate_delinquent
                         then format(
                             'delinquent: credit ratio fell to %s%% (floor %s%%)',
@@ -262,14 +45,29 @@ reasons as (
                 case
                     when gate_commission
                         then format(
-                            'commission %s%% above the %s%% cap', max_commission, commission_cap_pct
+                            'commission %s%% above the %s%% cap',
+                            case
+                                when ordering = 'stakenet' then stakenet_max_commission
+                                else max_commission
+                            end,
+                            commission_cap_pct
                         )
                 end,
                 case
+                    when
+                        gate_mev_commission and ordering = 'stakenet'
+                        and stakenet_max_mev_commission_bps = 10000
+                        then 'no MEV commission in StakeNet''s window (not running Jito)'
                     when gate_mev_commission
                         then format(
                             'MEV commission %s%% above the %s%% cap',
-                            trim_scale(round(max_mev_commission_bps / 100.0, 2)),
+                            trim_scale(round(
+                                case
+                                    when ordering = 'stakenet' then stakenet_max_mev_commission_bps
+                                    else max_mev_commission_bps
+                                end / 100.0,
+                                2
+                            )),
                             trim_scale(round(mev_commission_cap_bps / 100.0, 2))
                         )
                 end,
@@ -277,9 +75,14 @@ reasons as (
                     when gate_historical_commission
                         then format(
                             'commission once %s%%, above the %s%% historical cap',
-                            max_historical_commission, historical_commission_cap_pct
+                            case
+                                when ordering = 'stakenet' then stakenet_max_historical_commission
+                                else max_historical_commission
+                            end,
+                            historical_commission_cap_pct
                         )
                 end,
+                case when gate_blacklisted then 'on the StakeNet blacklist' end,
                 case
                     when gate_superminority
                         then
@@ -288,20 +91,35 @@ reasons as (
                 case when gate_not_jito then 'does not run the Jito client' end
             ],
             null
-        ) as gate_reasons
-    from gated
-),
-
-scored as (
-    select
-        *,
-        cardinality(gate_reasons) = 0 as is_eligible,
-        case
-            when cardinality(gate_reasons) = 0
-                then trim_scale(round(coalesce(weighted_score, 0), 2))
-            else 0
-        end as total_score
-    from reasons
+        ) as gate_reasons,
+        array_remove(
+            array[
+                case
+                    when gate_delinquent is null and ordering = 'stakenet'
+                        then 'delinquency: credits unknown in an epoch of StakeNet''s window'
+                    when gate_delinquent is null
+                        then format(
+                            'delinquency: credits unknown in %s epochs of the window',
+                            epochs_credits_unknown
+                        )
+                end,
+                case
+                    when gate_commission is null then 'commission: unknown in the window'
+                end,
+                case
+                    when gate_mev_commission is null then 'MEV commission: unknown in the window'
+                end,
+                case
+                    when gate_superminority is null then 'superminority: stake unknown'
+                end,
+                case
+                    when ordering = 'stakenet' and stakenet_score is null
+                        then 'StakeNet score: not computable on the loaded epochs'
+                end
+            ],
+            null
+        ) as unknown_gates
+    from components
 ),
 
 ranked as (
@@ -312,20 +130,19 @@ ranked as (
                 then row_number() over (
                     partition by epoch, profile
                     order by
-                        is_eligible desc,
-                        max_commission asc,
-                        max_mev_commission_bps asc nulls last,
-                        epochs_voted desc,
-                        avg_credit_ratio desc nulls last,
+                        is_eligible desc nulls last,
+                        stakenet_score desc nulls last,
+                        stakenet_raw_score desc nulls last,
                         vote_account asc
                 )
             else row_number() over (
                 partition by epoch, profile
-                order by total_score desc, stake_lamports desc, vote_account asc
+                order by
+                    total_score desc nulls last, stake_lamports desc nulls last, vote_account asc
             )
         end as rank,
         count(*) over (partition by epoch, profile) as validators_scored
-    from scored
+    from reasons
 ),
 
 -- The two components that move the score most (weight × distance from 50), in words.
@@ -443,6 +260,7 @@ final as (
         ranked.gate_superminority,
         ranked.gate_not_jito,
         ranked.gate_reasons,
+        ranked.unknown_gates,
         ranked.is_eligible,
         ranked.total_score,
         ranked.rank,
@@ -456,6 +274,10 @@ final as (
             when not ranked.is_eligible
                 then format(
                     'Excluded (score 0): %s.', array_to_string(ranked.gate_reasons[1:2], '; ')
+                )
+            when ranked.is_eligible is null
+                then format(
+                    'Not scored (unknown): %s.', array_to_string(ranked.unknown_gates[1:2], '; ')
                 )
             else format(
                 'Score %s: %s.', ranked.total_score,
