@@ -8,10 +8,10 @@
 -- One row per validator (vote account) and epoch of fct_validator_epochs: the MEV seen in the
 -- blocks it led against what Jito reports, its sandwich-inclusive block share, the collusion
 -- tests over its leader windows (docs/mev.md explains them), and a tip baseline with an
--- anomaly z-score. The trailing windows (collusion, baseline)
--- read earlier epochs from int_validator_mev_leader_epochs, a view over the incremental
--- int_blocks and int_jito_tips, so an epoch built alone (`epochs` var) gets the same row as a full build,
--- provided the earlier epochs' blocks are loaded.
+-- anomaly z-score. The trailing windows (collusion, baseline) read earlier epochs from
+-- int_validator_mev_leader_epochs, a view over the incremental int_blocks and int_jito_tips,
+-- so an epoch built alone (`epochs` var) gets the same row as a full build, provided the
+-- earlier epochs' blocks are loaded.
 
 {% set z = var('collusion_z') %}
 {% set window = var('collusion_window_epochs') %}
