@@ -197,9 +197,22 @@ def drive_ui(base: str, shots: Path, epochs: list[str]) -> None:
         expect(confirm.or_(dialog)).to_be_visible(timeout=30_000)
         if confirm.is_visible():
             confirm.click()
-        dialog.get_by_text("Select a partition or create one").click()
+        expect(dialog).to_be_visible(timeout=30_000)
+        # Blueprint's overlays animate in, and a click during the animation can be swallowed
+        # (or land on the backdrop): wait for them to settle, and open the chooser again if not.
+        animating = page.locator(".bp5-overlay-appear-active, .bp5-overlay-enter-active")
         chooser = page.locator(".dagster-popover")
-        expect(chooser.get_by_text(f"Select all ({len(epochs)})")).to_be_visible()
+        select_all = chooser.get_by_text(f"Select all ({len(epochs)})")
+        for _ in range(3):
+            expect(animating).to_have_count(0)
+            dialog.get_by_text("Select a partition or create one").click()
+            try:
+                expect(select_all).to_be_visible(timeout=5_000)
+                break
+            except AssertionError:
+                continue
+        expect(select_all).to_be_visible()
+        expect(animating).to_have_count(0)
         chooser.get_by_text(epochs[-1], exact=True).first.click()
         dialog.get_by_text("Launch runs to materialize").click()  # closes the chooser
         expect(chooser).to_be_hidden()
