@@ -257,7 +257,7 @@ finals as (
                 or historical_commission_score = 0 or blacklisted_score = 0
                 or superminority_score = 0 or delinquency_score = 0
                 then 0
-            when delinquency_score is null then null
+            when delinquency_score is null or superminority_score is null then null
             else raw_score
         end as score
     from scored
