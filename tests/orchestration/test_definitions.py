@@ -43,6 +43,7 @@ MODELS = [
     "intermediate/int_validator_commission_rugs",
     "intermediate/int_validator_epochs",
     "intermediate/int_validator_mev_leader_epochs",
+    "intermediate/int_validator_versions",
     "marts/cluster_epochs",
     "marts/delegation_recommendations",
     "marts/dim_validators",
