@@ -11,9 +11,10 @@ from orchestration.assets.raw_solana import raw_solana_assets
 from orchestration.assets.raw_solana_blocks import raw_solana_blocks_assets
 from orchestration.checks.raw_quality import raw_quality_checks
 from orchestration.jobs import epoch_job, epoch_load_job, epoch_transform_job, market_daily_job
-from orchestration.resources import JitoApiResource, SolanaRpcResource, WarehouseResource
+from orchestration.resources import build_resources
 from orchestration.schedules import exports_automation_sensor, market_daily_schedule
 from orchestration.sensors import closed_epochs_sensor
+from orchestration.settings import load_settings
 
 
 def build_definitions() -> dg.Definitions:
@@ -33,9 +34,7 @@ def build_definitions() -> dg.Definitions:
         resources={
             "dlt": DagsterDltResource(),
             "dbt": dbt_resource(),
-            "warehouse": WarehouseResource(),
-            "solana_rpc": SolanaRpcResource(),
-            "jito_api": JitoApiResource(),
+            **build_resources(load_settings()),
         },
     )
 
