@@ -86,6 +86,20 @@ def test_instruction_data_is_decoded_once_at_load(blocks):
     assert ins[(1, 0)]["data"] is None and ins[(1, 0)]["data_prefix_hex"] is None
 
 
+def test_a_system_transfer_is_index_2_in_all_four_bytes():
+    accounts = ["payer", "payee"]
+    transfer = struct.pack("<IQ", 2, 5_000)
+    assert parse._transfer(parse.SYSTEM_PROGRAM, accounts, transfer) == (
+        "payer",
+        "payee",
+        "payer",
+        None,
+        5_000,
+    )
+    # First byte 2, but the u32 index is 258: no System instruction, and no transfer.
+    assert parse._transfer(parse.SYSTEM_PROGRAM, accounts, struct.pack("<IQ", 258, 5)) is None
+
+
 def test_a_block_of_the_wrong_shape_names_its_slot():
     with pytest.raises(parse.BlockFormatError, match=r"getBlock\(slot 7\)"):
         parse.add_block(parse.Rows(), 7, 0, None, True, {"transactions": [{"meta": {}}]})
