@@ -34,7 +34,9 @@ def test_simnets_distribution_names_every_subpackage_on_disk():
 
 
 def test_without_simnet_the_default_source_says_what_to_set(monkeypatch):
-    monkeypatch.setitem(sys.modules, "simnet", None)  # as if only the warehouse wheel were installed
+    # As if only the warehouse's wheel were installed (and nothing of simnet imported yet).
+    for name in ["simnet", *(m for m in sys.modules if m.startswith("simnet."))]:
+        monkeypatch.setitem(sys.modules, name, None)
     with pytest.raises(ConfigError, match="SOLANA_RPC_URL"):
         simnet_module("process")
     served = mevhouse_in_process("simnet", "serve")
