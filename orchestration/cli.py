@@ -15,6 +15,7 @@ from pathlib import Path
 from ingestion.urls import redact_text, without_password
 from orchestration.cli_delivery import add_delivery_commands
 from orchestration.settings import ConfigError, Settings, load_settings, parse_epoch_spec
+from orchestration.simnet_source import simnet_module
 
 EPILOG = """\
 environment: MEVHOUSE_WAREHOUSE_URL (default: embedded PostgreSQL under .mevhouse/pg),
@@ -62,9 +63,7 @@ def stop_process_group(proc: subprocess.Popen[bytes], grace: float = 10.0) -> in
 
 
 def cmd_simnet_serve(args: argparse.Namespace, settings: Settings) -> int:
-    from simnet.server import serve_forever
-
-    serve_forever(
+    simnet_module("server").serve_forever(
         profile=args.profile, seed=args.seed, host=args.host, port=args.port, faults=args.faults
     )
     return 0
