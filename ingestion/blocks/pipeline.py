@@ -7,6 +7,7 @@ import os
 import dlt
 from dlt.common.pipeline import LoadInfo
 from dlt.extract.source import DltSource
+from dlt.pipeline.exceptions import PipelineStepFailed
 
 from ingestion.blocks.tables import TABLES
 
@@ -42,9 +43,20 @@ def blocks_pipeline(
 
 
 def load_blocks(pipeline: dlt.Pipeline, source: DltSource) -> LoadInfo:
-    """Run as dagster-dlt does: forget local state, so the cursor comes from the warehouse."""
+    """Run as dagster-dlt does: forget local state, so the cursor comes from the warehouse.
+
+    A refusal of the source (a ValueError: an overlapping slot range, an open epoch) is raised
+    as itself, not inside dlt's step failure."""
     pipeline.drop()
-    info = pipeline.run(source)
+    try:
+        info = pipeline.run(source)
+    except PipelineStepFailed as failed:
+        cause: BaseException | None = failed
+        while cause is not None and not isinstance(cause, ValueError):
+            cause = cause.__cause__ or cause.__context__
+        if cause is None:
+            raise
+        raise cause from None
     info.raise_on_failed_jobs()
     analyze_tables(pipeline)
     return info

@@ -1,14 +1,14 @@
 """One epoch loaded as two slot ranges at once ends as the epoch loaded in one run.
 
-Range one is `mevhouse load --slots` in a process of its own; range two is `blocks_range_job`
-in this process, started while the first runs. `epoch_load_job` then loads the epoch-level data,
+Range one is `mevhouse load --slots`, range two `blocks_range_job` (`dagster job execute`), each
+in a process of its own, started together. `epoch_load_job` then loads the epoch-level data,
 finds the ranges cover the epoch, loads no block twice, and runs every check. The reference is
 `epoch_load_job` alone on the same epoch in another database of the same server.
 """
 
 from __future__ import annotations
 
-import os
+import json
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -16,13 +16,12 @@ from collections.abc import Iterator
 import dagster as dg
 import pytest
 
-from orchestration.block_ranges import blocks_range_job
 from orchestration.definitions import build_definitions
 from orchestration.partitions import EPOCHS
 from orchestration.warehouse import init_warehouse
 from simnet.server import start_simnet
 from tests.dbt.simnet_warehouse import fresh_database
-from tests.deploy.local_stack import table_digests
+from tests.deploy.local_stack import BIN, table_digests
 from tests.ingestion.blocks_harness import snapshot
 
 pytestmark = pytest.mark.e2e
@@ -31,6 +30,8 @@ SLOTS_PER_EPOCH = 512
 EPOCH = 1  # slots 512-1023
 RANGES = ["512-767", "768-1023"]
 CLAIMS = "raw_solana._block_ranges"
+DEFINITIONS = ["-m", "orchestration.definitions", "-j", "blocks_range_job"]
+RANGE_JOB = [str(BIN / "dagster"), "job", "execute", *DEFINITIONS]
 
 
 @pytest.fixture
@@ -90,26 +91,32 @@ def test_an_epoch_loaded_as_two_concurrent_ranges_equals_one_run(
     reference = table_digests(reference_url, ["raw_solana", "raw_jito", "quarantine"])
 
     _use(monkeypatch, warehouse_url, tmp_path / "ranges")
-    first = subprocess.Popen(
-        _load_command("--slots", RANGES[0]),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=os.environ.copy(),
-    )
-    second = blocks_range_job.execute_in_process(
-        run_config={"ops": {"load_block_range": {"config": {"epoch": EPOCH, "slots": RANGES[1]}}}}
-    )
-    out, err = first.communicate(timeout=600)
-    assert first.returncode == 0, err
-    assert second.success
+    config = {"ops": {"load_block_range": {"config": {"epoch": EPOCH, "slots": RANGES[1]}}}}
+    # Each a process of its own, as each run is one under the run queue.
+    loads = [
+        subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for command in (
+            _load_command("--slots", RANGES[0]),
+            [*RANGE_JOB, "--config-json", json.dumps(config)],
+        )
+    ]
+    try:
+        (out, err), (_, job_log) = (p.communicate(timeout=600) for p in loads)
+    finally:
+        for p in loads:
+            p.kill()
+    assert loads[0].returncode == 0, err
+    assert loads[1].returncode == 0, job_log[-3000:]
+    assert "RUN_SUCCESS" in job_log
     assert f"epoch {EPOCH} slots {RANGES[0]}: blocks 256" in out
     assert out.strip().endswith(f"epoch {EPOCH}: loaded 512-1023; missing none")
 
     # A range that overlaps a claimed one is refused before it fetches anything.
     overlap = _mevhouse_load("--slots", "760-799")
     assert overlap.returncode == 2
-    assert "overlap slots already claimed by another load: 512-767" in overlap.stderr
+    assert overlap.stderr.startswith("mevhouse: error: slots 760-799 overlap slots already")
+    assert "512-767 (raw_solana_blocks_1_512_767)" in overlap.stderr
+    assert len(overlap.stderr.strip().splitlines()) == 1
 
     # The epoch's own run loads its epoch-level data, no block again, and gates it.
     blocks_before = snapshot(warehouse_url)
