@@ -24,12 +24,9 @@ import time
 from pathlib import Path
 
 from bench._report import table, write_result
-from bench.raw_load import warehouse
+from bench.parallel_epochs import two_databases_and_simnet
 from ingestion.blocks.sample import WINDOW
-from orchestration.settings import environment
 from orchestration.warehouse import init_warehouse
-from simnet.server import start_simnet
-from tests.dbt.simnet_warehouse import fresh_database
 from tests.deploy.local_stack import table_digests
 
 EPOCH = 1
@@ -69,24 +66,11 @@ def main(argv: list[str] | None = None) -> None:
     # `make bench` calls main() with no arguments: the defaults.
     args = parser.parse_args([] if argv is None else argv)
     cluster = {"slots_per_epoch": args.slots, "frozen_slot": 2 * args.slots + 64}
-    faults = f"latency={args.latency}" if args.latency not in {"", "0", "0ms"} else None
     whole = split(EPOCH * args.slots, args.slots, 1)
     parts = split(EPOCH * args.slots, args.slots, args.ranges)
     with (
-        warehouse() as server,
-        start_simnet(profile="demo", seed=11, faults=faults, **cluster) as simnet,
+        two_databases_and_simnet(cluster, args.latency, args.sample) as (one_url, sub_url),
         tempfile.TemporaryDirectory(prefix="mevhouse-bench-") as tmp,
-        fresh_database(server) as one_url,
-        fresh_database(server) as sub_url,
-        environment(
-            {
-                "SOLANA_RPC_URL": simnet.url,
-                "JITO_API_URL": simnet.url,
-                "MEVHOUSE_RPC_MAX_RPS": "400",
-                "MEVHOUSE_RPC_CONCURRENCY": "8",
-                "MEVHOUSE_TX_SAMPLE": args.sample,
-            }
-        ),
     ):
         one = load_ranges(one_url, Path(tmp) / "one", whole)
         sub = load_ranges(sub_url, Path(tmp) / "sub", parts)

@@ -51,8 +51,11 @@ def _overlap(a: range, b: range) -> bool:
 
 
 def decide(claims: list[Claim], epoch: range, pipeline: str, wanted: range | None) -> str:
-    """ "load" (claim `wanted`, or the whole epoch if None, and load it) or "gather" (a whole-epoch
-    load of an epoch loaded in ranges: load nothing, check coverage); ValueError on an overlap."""
+    """What a load of `wanted` slots (None: the whole epoch) by `pipeline` does.
+
+    "load": claim the slots and load them. "gather": a whole-epoch load of an epoch loaded in
+    ranges loads nothing and checks their coverage. An overlap with another claim: ValueError.
+    """
     own = [c for c in claims if c.pipeline == pipeline]
     others = [c for c in claims if c.pipeline != pipeline]
     if wanted is None:
