@@ -107,14 +107,27 @@ def coverage(epoch_number: int, epoch: range, done: list[range]) -> Coverage:
     return Coverage(epoch_number, merged, missing)
 
 
-def claim(client: Any, epoch: int, slots: range, wanted: range | None, pipeline: str) -> str:
+def claim(
+    client: Any,
+    epoch: int,
+    slots: range,
+    wanted: range | None,
+    pipeline: str,
+    whole_pipelines: list[str],
+) -> str:
     """Record this load's claim (`wanted`, or all of the epoch's `slots`) unless it is a gather
     (see `decide`); return the decision.
 
     `client` is the pipeline's open sql_client. The lock serialises claims across processes.
+    A whole-epoch pipeline with a saved cursor and no claim (a load from before claims existed)
+    counts as a claim of the whole epoch.
     """
     table = client.make_qualified_table_name(CLAIMS_TABLE)
     client.execute_sql(f"create schema if not exists {client.fully_qualified_dataset_name()}")
+    try:
+        unclaimed = [Claim(name, slots) for name in _saved_cursors(client, whole_pipelines, epoch)]
+    except DatabaseUndefinedRelation:
+        unclaimed = []  # nothing loaded yet
     with client.begin_transaction():
         client.execute_sql("select pg_advisory_xact_lock(hashtext('mevhouse.block_ranges'))")
         client.execute_sql(
@@ -123,7 +136,10 @@ def claim(client: Any, epoch: int, slots: range, wanted: range | None, pipeline:
             "primary key (epoch, first_slot))"
         )
         claims = _claims(client, table, epoch)
-        decision = decide(claims, slots, pipeline, wanted)
+        claimed = {c.pipeline for c in claims}
+        decision = decide(
+            claims + [c for c in unclaimed if c.pipeline not in claimed], slots, pipeline, wanted
+        )
         mine = Claim(pipeline, wanted or slots)
         if decision == "load" and mine not in claims:
             client.execute_sql(

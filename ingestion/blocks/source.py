@@ -31,6 +31,7 @@ from dlt.extract.source import DltSource
 
 from ingestion.blocks.fetch import Batching, Page, fetch_page
 from ingestion.blocks.files import CsvFile, write_page
+from ingestion.blocks.pipeline import PIPELINE_NAME
 from ingestion.blocks.progress import Progress
 from ingestion.blocks.ranges import claim, epoch_coverage, show
 from ingestion.blocks.sample import WINDOW
@@ -136,7 +137,8 @@ def _claim(epoch: int, whole: range, wanted: range | None) -> str:
     loads nothing and fails unless the ranges' completed loads cover the epoch."""
     pipeline = dlt.current.pipeline()
     with pipeline.sql_client() as client:
-        decision = claim(client, epoch, whole, wanted, pipeline.pipeline_name)
+        legacy = [PIPELINE_NAME, f"{PIPELINE_NAME}_{epoch}"]
+        decision = claim(client, epoch, whole, wanted, pipeline.pipeline_name, legacy)
         if decision == "gather":
             covered = epoch_coverage(client, epoch, whole)
             if not covered.complete:
