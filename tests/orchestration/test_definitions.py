@@ -105,6 +105,7 @@ def test_definitions_snapshot():
     jobs = sorted(job.name for job in defs.resolve_all_job_defs())
     assert jobs == [
         "__ASSET_JOB",
+        "blocks_range_job",
         "epoch_job",
         "epoch_load_job",
         "epoch_transform_job",
