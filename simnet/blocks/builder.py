@@ -51,6 +51,30 @@ def blockhash(seed: int, slot: int) -> str:
 
 
 @dataclass(frozen=True)
+class BlockHeader:
+    """What a block's header and rewards need: no transaction is planned or built for it."""
+
+    slot: int
+    leader: Validator
+    parent_slot: int
+    blockhash: str
+    previous_blockhash: str
+    block_height: int
+    block_time: int
+    leader_fee: int
+    # The leader's balance after its Fee reward: the plan's first position's balance draw.
+    leader_balance: int
+
+
+def _leader_balance(draw: float) -> int:
+    return int(LAMPORTS_PER_SOL * (20 + 500 * draw))
+
+
+def _column_key(key: int, column: int) -> int:
+    return key ^ (column * 0x9E3779B97F4A7C15 % 2**64)
+
+
+@dataclass(frozen=True)
 class BlockPlan:
     """Everything fixed about one produced block before its transactions are built."""
 
@@ -124,6 +148,10 @@ class BlockPlan:
     def uses_lookup(self, index: int) -> bool:
         """Return whether a position's token transfer loads keys from a lookup table."""
         return bool(self.draws[index, _LOOKUP] < LOOKUP_SHARE)
+
+    @property
+    def leader_balance(self) -> int:
+        return _leader_balance(float(self.draws[0, _BALANCE + 1]))
 
     def has_versioned(self) -> bool:
         """Return whether any transaction is version 0 (so legacy-only clients are refused)."""
@@ -211,10 +239,7 @@ class BlockBuilder:
         key = key64(self.seed, "block", slot)
         positions = np.arange(n, dtype=np.int64)
         draws = np.stack(
-            [
-                item_uniform(key ^ (salt * 0x9E3779B97F4A7C15 % 2**64), positions)
-                for salt in range(_COLUMNS)
-            ],
+            [item_uniform(_column_key(key, column), positions) for column in range(_COLUMNS)],
             axis=1,
         )
         kinds = np.where(draws[:, _KIND] < profile.user_tx_share, TRANSFER, VOTE)
@@ -271,6 +296,31 @@ class BlockBuilder:
             draws=draws,
         )
 
+    def header(self, slot: int) -> BlockHeader | None:
+        """Return a produced slot's header (None for a skipped slot), without planning its
+        transactions: header-only getBlock answers, most of an epoch's, need nothing more."""
+        cluster = self.cluster
+        epoch = cluster.schedule.epoch(slot)
+        prod = cluster.production(epoch)
+        i = slot - prod.first_slot
+        if not prod.produced[i]:
+            return None
+        # Position 0's draw, as _plan draws it for every position.
+        key = _column_key(key64(self.seed, "block", slot), _BALANCE + 1)
+        draw = float(item_uniform(key, np.zeros(1, dtype=np.int64))[0])
+        parent = cluster.latest_block(slot - 1) if slot > 0 else 0
+        return BlockHeader(
+            slot=slot,
+            leader=cluster.population.validators[int(prod.leaders[i])],
+            parent_slot=parent,
+            blockhash=blockhash(self.seed, slot),
+            previous_blockhash=blockhash(self.seed, parent),
+            block_height=cluster.block_height(slot),
+            block_time=self.block_time(slot),
+            leader_fee=int(self.economics(epoch).leader_fees[i]),
+            leader_balance=_leader_balance(draw),
+        )
+
     def _tower(self, parent: int) -> tuple[tuple[int, ...], int | None]:
         """Return the last TOWER_DEPTH blocks up to parent, oldest first, and the block below."""
         newest_first: list[int] = []
@@ -294,10 +344,9 @@ class BlockBuilder:
         for index in range(len(plan)):
             yield self.transaction(plan, index)
 
-    def rewards(self, plan: BlockPlan) -> list[dict[str, Any]]:
+    def rewards(self, plan: BlockPlan | BlockHeader) -> list[dict[str, Any]]:
         """Return the block's rewards: the leader's Fee reward and occasional Rent rewards."""
-        leader_balance = int(LAMPORTS_PER_SOL * (20 + 500 * float(plan.draws[0, _BALANCE + 1])))
-        out = [_reward(plan.leader.identity, plan.leader_fee, leader_balance, "Fee")]
+        out = [_reward(plan.leader.identity, plan.leader_fee, plan.leader_balance, "Fee")]
         rent = item_uniform(key64(self.seed, "rent"), np.array([plan.slot], dtype=np.int64))[0]
         share = self.cluster.profile.rent_reward_share
         if rent < share:

@@ -8,7 +8,7 @@ import numpy as np
 import orjson
 
 from simnet import params
-from simnet.blocks.builder import VOTE, BlockBuilder, BlockPlan
+from simnet.blocks.builder import VOTE, BlockBuilder, BlockHeader, BlockPlan
 from simnet.blocks.encode import dumps, encode_transaction
 from simnet.blocks.model import Transaction
 from simnet.blocks.signatures import locate
@@ -197,7 +197,8 @@ def get_block(cluster: Cluster, raw: Any) -> dict[str, Any]:
     builder = cluster.blocks
     if builder.unavailable.hit():
         raise _not_available(slot)
-    plan = builder.plan(slot)
+    # Most of an epoch is read header-only: those need no transaction planned or built.
+    plan = builder.header(slot) if details == "none" else builder.plan(slot)
     assert plan is not None  # _available checked the slot was produced
     if details in ("full", "accounts") and not versioned and plan.has_versioned():
         raise _unsupported_version()
@@ -210,6 +211,8 @@ def get_block(cluster: Cluster, raw: Any) -> dict[str, Any]:
     }
     if rewards:
         block["rewards"] = builder.rewards(plan)
+    if isinstance(plan, BlockHeader):
+        return block
     if details == "signatures":
         block["signatures"] = [tx.signature for tx in builder.transactions(plan)]
     elif details != "none":
