@@ -18,7 +18,7 @@ from bench._report import table, write_result
 from bench.simnet_getblock import CLIENT_THREADS, Client
 from simnet.blocks.encode import dumps
 from simnet.cluster import Cluster
-from simnet.methods.blocks import get_block
+from simnet.methods.blocks import block_header, get_block
 from simnet.process import simnet_process
 from simnet.profiles import get_profile
 
@@ -43,19 +43,9 @@ def epoch_slots(cluster: Cluster, count: int) -> list[int]:
 
 def via_full_plan(cluster: Cluster, slot: int) -> bytes:
     """The header-only answer as it was built before: from the block's full plan."""
-    builder = cluster.blocks
-    plan = builder.plan(slot)
+    plan = cluster.blocks.plan(slot)
     assert plan is not None
-    return dumps(
-        {
-            "blockHeight": plan.block_height,
-            "blockTime": plan.block_time,
-            "blockhash": plan.blockhash,
-            "parentSlot": plan.parent_slot,
-            "previousBlockhash": plan.previous_blockhash,
-            "rewards": builder.rewards(plan),
-        }
-    )
+    return dumps(block_header(cluster.blocks, plan, rewards=True))
 
 
 def timed(answer: Any, cluster: Cluster, slots: list[int]) -> tuple[float, str]:

@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager, redirect_stdout
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import TextIO
 
@@ -272,7 +273,8 @@ def run(
         prepare_dagster_home(settings.dagster_home, url)
         instance = dg.DagsterInstance.get()
         instance.add_dynamic_partitions(EPOCHS, [str(e) for e in epochs])
-        defs = build_definitions()
+        # Built when an epoch needs a job: a rerun that skips them all is spared seconds.
+        definitions = cache(build_definitions)
         log_path = new_run_log(settings.home)
         echo(f"dbt and step logs: {log_path}")
         outcomes = []
@@ -284,9 +286,9 @@ def run(
                 echo(f"{head} skipped, {plan.reason}")
                 outcomes.append(EpochOutcome(epoch, 0.0, skipped=plan.reason))
                 continue
-            steps = "load → check → transform" if LOAD in plan.stages else "transform"
-            echo(f"{head} {steps} ({plan.reason}) ...")
-            job = defs.resolve_job_def(
+            work = "load → check → transform" if LOAD in plan.stages else "transform"
+            echo(f"{head} {work} ({plan.reason}) ...")
+            job = definitions().resolve_job_def(
                 "epoch_job" if LOAD in plan.stages else "epoch_transform_job"
             )
             with log_path.open("a") as log, progress_to(echo):
@@ -304,8 +306,12 @@ def run(
                 echo(f"      check failed: {line}")
         # The day exports read the marts: only those of epochs that built them.
         built = [o.epoch for o in outcomes if o.ok and not o.skipped]
-        with log_path.open("a") as log:
-            failed_days = export_market_days(defs, instance, url, built, QUIET_LOGS, log)
+        failed_days: list[str] = []
+        if built:
+            with log_path.open("a") as log:
+                failed_days = export_market_days(
+                    definitions(), instance, url, built, QUIET_LOGS, log
+                )
         where_to_look(settings, [o.epoch for o in outcomes if o.ok], echo)
     summary = collect_summary(url, epochs, outcomes)
     failures = [o for o in outcomes if not o.ok]

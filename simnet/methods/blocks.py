@@ -198,10 +198,25 @@ def get_block(cluster: Cluster, raw: Any) -> dict[str, Any]:
     if builder.unavailable.hit():
         raise _not_available(slot)
     # Most of an epoch is read header-only: those need no transaction planned or built.
-    plan = builder.header(slot) if details == "none" else builder.plan(slot)
-    assert plan is not None  # _available checked the slot was produced
+    if details == "none":
+        header = builder.header(slot)
+        assert header is not None  # _available checked the slot was produced
+        return block_header(builder, header, rewards)
+    plan = builder.plan(slot)
+    assert plan is not None
     if details in ("full", "accounts") and not versioned and plan.has_versioned():
         raise _unsupported_version()
+    block = block_header(builder, plan, rewards)
+    if details == "signatures":
+        block["signatures"] = [tx.signature for tx in builder.transactions(plan)]
+    else:
+        block["transactions"] = _transactions(builder, plan, encoding, details, rewards, versioned)
+    return block
+
+
+def block_header(
+    builder: BlockBuilder, plan: BlockHeader | BlockPlan, rewards: bool
+) -> dict[str, Any]:
     block: dict[str, Any] = {
         "blockHeight": plan.block_height,
         "blockTime": plan.block_time,
@@ -211,12 +226,6 @@ def get_block(cluster: Cluster, raw: Any) -> dict[str, Any]:
     }
     if rewards:
         block["rewards"] = builder.rewards(plan)
-    if isinstance(plan, BlockHeader):
-        return block
-    if details == "signatures":
-        block["signatures"] = [tx.signature for tx in builder.transactions(plan)]
-    elif details != "none":
-        block["transactions"] = _transactions(builder, plan, encoding, details, rewards, versioned)
     return block
 
 
