@@ -69,6 +69,8 @@ def tree_pss(root_pid: int, home: Path) -> int:
     pid_file = home / "pg" / "postmaster.pid"
     with suppress(OSError, ValueError, IndexError):
         roots.append(int(pid_file.read_text().split()[0]))
+    # While initdb runs, the file holds a standalone backend's negated pid.
+    roots = [pid for pid in roots if pid > 0]
     total = 0
     for pid in roots:
         try:
