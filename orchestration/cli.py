@@ -18,8 +18,9 @@ from orchestration.settings import ConfigError, Settings, load_settings, parse_e
 
 EPILOG = """\
 environment: MEVHOUSE_WAREHOUSE_URL (default: embedded PostgreSQL under .mevhouse/pg),
-SOLANA_RPC_URL (default: simnet on a free loopback port), MEVHOUSE_EPOCHS (default: last:3),
-MEVHOUSE_RPC_MAX_RPS, MEVHOUSE_RPC_CONCURRENCY. A .env file in the working directory is read.
+SOLANA_RPC_URL (default: simnet on a free loopback port), MEVHOUSE_EPOCHS (default: last:3;
+simnet: last:1), MEVHOUSE_RPC_MAX_RPS, MEVHOUSE_RPC_CONCURRENCY. A .env file in the working
+directory is read.
 """
 
 
@@ -194,7 +195,9 @@ def build_parser() -> argparse.ArgumentParser:
         "Epochs already built from the same code and inputs are skipped (see --force).",
     )
     run.add_argument(
-        "--epochs", help="e.g. last:3 (default), 700, 700-705, 700,702; overrides MEVHOUSE_EPOCHS"
+        "--epochs",
+        help="e.g. last:3 (default; simnet: last:1), 700, 700-705, 700,702; overrides "
+        "MEVHOUSE_EPOCHS",
     )
     run.add_argument(
         "--force",

@@ -14,7 +14,7 @@ import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import cache
 from importlib.metadata import version
 from pathlib import Path
@@ -176,7 +176,7 @@ def latest_builds(conn: psycopg.Connection[Any], epoch: int) -> dict[str, Build]
         (epoch,),
     ).fetchall()
     return {
-        stage: Build(code, inputs, run_id, at.astimezone())
+        stage: Build(code, inputs, run_id, at.astimezone(UTC))
         for stage, code, inputs, run_id, at in rows
     }
 
