@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -75,24 +75,16 @@ def _column_key(key: int, column: int) -> int:
 
 
 @dataclass(frozen=True)
-class BlockPlan:
+class BlockPlan(BlockHeader):
     """Everything fixed about one produced block before its transactions are built."""
 
     seed: int
-    slot: int
-    leader: Validator
-    parent_slot: int
-    blockhash: str
-    previous_blockhash: str
-    block_height: int
-    block_time: int
     kinds: npt.NDArray[np.uint8]
     priority: npt.NDArray[np.int64]
     # Tip lamports per position (0 except at tip transactions); they sum to the block's tip.
     tips: npt.NDArray[np.int64]
     failed: npt.NDArray[np.bool_]
     tip: int
-    leader_fee: int
     voters: tuple[Validator, ...]
     # Per validator index: whether it still votes with legacy Vote rather than TowerSync.
     legacy_voters: npt.NDArray[np.bool_]
@@ -148,10 +140,6 @@ class BlockPlan:
     def uses_lookup(self, index: int) -> bool:
         """Return whether a position's token transfer loads keys from a lookup table."""
         return bool(self.draws[index, _LOOKUP] < LOOKUP_SHARE)
-
-    @property
-    def leader_balance(self) -> int:
-        return _leader_balance(float(self.draws[0, _BALANCE + 1]))
 
     def has_versioned(self) -> bool:
         """Return whether any transaction is version 0 (so legacy-only clients are refused)."""
@@ -226,13 +214,14 @@ class BlockBuilder:
         return built
 
     def _plan(self, slot: int) -> BlockPlan | None:
+        head = self.header(slot)
+        if head is None:
+            return None
         cluster = self.cluster
         profile = cluster.profile
         epoch = cluster.schedule.epoch(slot)
         prod = cluster.production(epoch)
         i = slot - prod.first_slot
-        if not prod.produced[i]:
-            return None
         econ = self.economics(epoch)
         n = int(prod.transactions[i])
         tip = int(econ.tips[i])
@@ -270,24 +259,17 @@ class BlockBuilder:
         pop = cluster.population
         stakes = pop.stakes(epoch)
         voting = np.flatnonzero((stakes > 0) & (pop.down_from_slot > slot))
-        parent = cluster.latest_block(slot - 1) if slot > 0 else 0
+        parent = head.parent_slot
         tower, root = self._tower(parent)
         return BlockPlan(
+            **{f.name: getattr(head, f.name) for f in fields(BlockHeader)},
             seed=self.seed,
-            slot=slot,
-            leader=pop.validators[int(prod.leaders[i])],
-            parent_slot=parent,
-            blockhash=blockhash(self.seed, slot),
-            previous_blockhash=blockhash(self.seed, parent),
-            block_height=cluster.block_height(slot),
-            block_time=self.block_time(slot),
             kinds=kinds.astype(np.uint8),
             priority=priority,
             tips=tips,
             # The tape decides which of its swaps fail (slippage).
             failed=user & (kinds != DEX) & (draws[:, _FAILURE] < profile.failed_tx_share),
             tip=tip,
-            leader_fee=int(econ.leader_fees[i]),
             voters=tuple(pop.validators[int(v)] for v in voting) or (pop.validators[0],),
             legacy_voters=self._legacy_voters,
             tower=tower,
