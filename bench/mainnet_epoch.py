@@ -36,10 +36,9 @@ def measure(sample: float) -> dict[str, object]:
     }
 
 
-def main() -> None:
-    """Measure each sample; write bench/results/mainnet_epoch.json."""
-    samples = [float(a) for a in sys.argv[1:]] or list(SAMPLES)
-    rows = [measure(sample) for sample in samples]
+def main(samples: list[float] | None = None) -> None:
+    """Measure each sample (all of SAMPLES by default); write bench/results/mainnet_epoch.json."""
+    rows = [measure(sample) for sample in samples or SAMPLES]
     keys = ["tx_sample", "seconds", "peak_mib"]
     print(table([*keys, "phases (s)"], [[r[k] for k in keys] + [r["phase_seconds"]] for r in rows]))
     path = write_result(
@@ -56,4 +55,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main([float(arg) for arg in sys.argv[1:]])
