@@ -165,7 +165,10 @@ def source_identity(
 
 
 def ensure_ledger(conn: psycopg.Connection[Any]) -> None:
-    conn.execute(LEDGER_SQL.encode())
+    with conn.transaction():
+        # Runs starting at once would collide creating it (as in warehouse init).
+        conn.execute("select pg_advisory_xact_lock(hashtext('mevhouse.init'))")
+        conn.execute(LEDGER_SQL.encode())
 
 
 def latest_builds(conn: psycopg.Connection[Any], epoch: int) -> dict[str, Build]:
