@@ -48,15 +48,18 @@ class Client:
 
     def post(self, method: str, params: list[Any]) -> bytes:
         """Send one call and return the raw body (an HTTP error status raises)."""
+        return self.post_json({"jsonrpc": "2.0", "id": 1, "method": method, "params": params})
+
+    def post_json(self, message: Any) -> bytes:
+        """Send one JSON-RPC message (a call or a batch); return the raw body."""
         conn = getattr(self._local, "conn", None)
         if conn is None:
             conn = self._local.conn = http.client.HTTPConnection(self._host, self._port, timeout=60)
-        body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": method, "params": params})
-        conn.request("POST", "/", body, {"Content-Type": "application/json"})
+        conn.request("POST", "/", json.dumps(message), {"Content-Type": "application/json"})
         response = conn.getresponse()
         data = response.read()
         if response.status != 200:
-            raise RuntimeError(f"{method} answered HTTP {response.status}: {data[:200]!r}")
+            raise RuntimeError(f"answered HTTP {response.status}: {data[:200]!r}")
         return data
 
     def result(self, method: str, params: list[Any]) -> Any:

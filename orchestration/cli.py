@@ -19,8 +19,9 @@ from orchestration.simnet_source import simnet_module
 
 EPILOG = """\
 environment: MEVHOUSE_WAREHOUSE_URL (default: embedded PostgreSQL under .mevhouse/pg),
-SOLANA_RPC_URL (default: simnet on a free loopback port), MEVHOUSE_EPOCHS (default: last:3),
-MEVHOUSE_RPC_MAX_RPS, MEVHOUSE_RPC_CONCURRENCY. A .env file in the working directory is read.
+SOLANA_RPC_URL (default: simnet on a free loopback port), MEVHOUSE_EPOCHS (default: last:3;
+simnet: last:1), MEVHOUSE_RPC_MAX_RPS, MEVHOUSE_RPC_CONCURRENCY. A .env file in the working
+directory is read.
 """
 
 
@@ -28,7 +29,9 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     parse_epoch_spec(args.epochs or settings.epochs)  # before the slow imports and any server
     from orchestration.run import run
 
-    summary = run(settings, epochs_spec=args.epochs, profile=args.profile, seed=args.seed)
+    summary = run(
+        settings, epochs_spec=args.epochs, profile=args.profile, seed=args.seed, force=args.force
+    )
     print(summary.render())
     return 1 if summary.failure else 0
 
@@ -210,10 +213,19 @@ def build_parser() -> argparse.ArgumentParser:
         "run",
         help="load, check and transform the configured closed epochs",
         description="Materialise every asset for the chosen closed epochs with all checks, "
-        "then print a summary. Starts the embedded warehouse and simnet when not configured.",
+        "then print a summary. Starts the embedded warehouse and simnet when not configured. "
+        "Epochs already built from the same code and inputs are skipped (see --force).",
     )
     run.add_argument(
-        "--epochs", help="e.g. last:3 (default), 700, 700-705, 700,702; overrides MEVHOUSE_EPOCHS"
+        "--epochs",
+        help="e.g. last:3 (default; simnet: last:1), 700, 700-705, 700,702; overrides "
+        "MEVHOUSE_EPOCHS",
+    )
+    run.add_argument(
+        "--force",
+        action="store_true",
+        help="build every chosen epoch again, even those the run ledger shows were built from "
+        "the same code and inputs (which are otherwise skipped)",
     )
     add_cluster_options(run)
     run.set_defaults(func=cmd_run)

@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager, redirect_stdout
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import TextIO
 
@@ -19,10 +20,28 @@ import psycopg
 
 from ingestion.solana import RpcConfig, closed_epochs
 from ingestion.urls import redact_url
+from orchestration.block_ranges import tx_sample
 from orchestration.exports.daily import export_market_days, where_to_look
+from orchestration.exports.marts import export_url
 from orchestration.instance import prepare_dagster_home
+from orchestration.ledger import (
+    LOAD,
+    digest,
+    ensure_ledger,
+    latest_builds,
+    plan_epoch,
+    record,
+    source_identity,
+    wanted_builds,
+)
 from orchestration.partitions import EPOCHS
-from orchestration.settings import Settings, environment, parse_epoch_spec, parse_epochs
+from orchestration.settings import (
+    Settings,
+    environment,
+    load_settings,
+    parse_epoch_spec,
+    parse_epochs,
+)
 from orchestration.simnet_source import simnet_module
 from orchestration.summary import Summary, collect_summary
 from orchestration.warehouse import prepare_warehouse
@@ -43,6 +62,13 @@ class EpochOutcome:
     checks_passed: int = 0
     checks_failed: list[str] = field(default_factory=list)
     failed_steps: list[str] = field(default_factory=list)
+    run_id: str = ""
+    # Why the run ledger let the epoch be: nothing ran for it.
+    skipped: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not (self.failed_steps or self.checks_failed)
 
 
 class _EchoHandler(logging.Handler):
@@ -69,11 +95,14 @@ def progress_to(echo: Callable[[str], None]) -> Iterator[None]:
         logger.setLevel(previous)
 
 
-# On simnet nothing is rate-limited or billed: load everything, fast, unless told otherwise.
+# On simnet nothing is rate-limited or billed: ask fast. A first `make run` shows every section
+# of the summary in minutes: one epoch, a tenth of its leader windows in full (issue 17; each
+# demo epoch costs about a minute of dbt whatever its size, full blocks cost simnet the most).
 SIMNET_DEFAULTS = {
     "MEVHOUSE_RPC_MAX_RPS": "400",
     "MEVHOUSE_RPC_CONCURRENCY": "8",
-    "MEVHOUSE_TX_SAMPLE": "1.0",
+    "MEVHOUSE_EPOCHS": "last:1",
+    "MEVHOUSE_TX_SAMPLE": "0.1",
     # simnet's validators earn timely vote credits from its first epoch (mainnet from 703).
     "MEVHOUSE_TVC_ACTIVATION_EPOCH": "0",
 }
@@ -188,7 +217,7 @@ def run_epoch(
             raise_on_error=False,
             run_config=QUIET_LOGS,
         )
-    outcome = EpochOutcome(epoch, time.monotonic() - started)
+    outcome = EpochOutcome(epoch, time.monotonic() - started, run_id=result.run_id)
     for evaluation in result.get_asset_check_evaluations():
         if evaluation.passed:
             outcome.checks_passed += 1
@@ -209,8 +238,13 @@ def run(
     profile: str = "demo",
     seed: int = 0,
     echo: Callable[[str], None] | None = None,
+    force: bool = False,
 ) -> Summary:
-    """Materialise the epochs; raise RunFailed (after the summary is printable) on failures."""
+    """Materialise the epochs; raise RunFailed (after the summary is printable) on failures.
+
+    Epochs the run ledger shows were built from the same code and inputs are skipped, and an
+    epoch whose load is current only transforms; `force` builds everything again.
+    """
     from orchestration.definitions import build_definitions
 
     if echo is None:
@@ -227,25 +261,45 @@ def run(
     with rpc_endpoint(settings, profile, seed) as rpc_url, ExitStack() as held:
         stop = held.enter_context(stop_signals(settings.run_deadline))
         echo(f"solana rpc: {redact_url(rpc_url)}" + ("" if settings.rpc_url else " (simnet)"))
-        _, current = closed_epochs(RpcConfig(rpc_url, settings.rpc_max_rps, limits=settings.waits))
-        epochs = parse_epochs(spec, list(range(current)))
+        config = RpcConfig(rpc_url, settings.rpc_max_rps, limits=settings.waits)
+        schedule, current = closed_epochs(config)
+        configured = load_settings()  # with simnet's defaults, when it serves
+        epochs = parse_epochs(spec or configured.epochs, list(range(current)))
         echo(f"epochs: {', '.join(map(str, epochs))} (the cluster is in epoch {current})")
         held.enter_context(epochs_claimed(url, epochs))
+        ledger = held.enter_context(psycopg.connect(url, autocommit=True))
+        ensure_ledger(ledger)
+        sample = tx_sample(configured)
+        source = source_identity(config, schedule, sample, simnet=not settings.rpc_url)
+        exports = digest(export_url(configured))
         prepare_dagster_home(settings.dagster_home, url)
         instance = dg.DagsterInstance.get()
         instance.add_dynamic_partitions(EPOCHS, [str(e) for e in epochs])
-        defs = build_definitions()
-        job = defs.resolve_job_def("epoch_job")
+        # Built when an epoch needs a job: a rerun that skips them all is spared seconds.
+        definitions = cache(build_definitions)
         log_path = new_run_log(settings.home)
         echo(f"dbt and step logs: {log_path}")
         outcomes = []
         for number, epoch in enumerate(epochs, 1):
-            echo(f"[{number}/{len(epochs)}] epoch {epoch}: load → check → transform ...")
+            wanted = wanted_builds(ledger, epoch, source, exports)
+            plan = plan_epoch(wanted, latest_builds(ledger, epoch), force)
+            head = f"[{number}/{len(epochs)}] epoch {epoch}:"
+            if not plan.stages:
+                echo(f"{head} skipped, {plan.reason}")
+                outcomes.append(EpochOutcome(epoch, 0.0, skipped=plan.reason))
+                continue
+            work = "load → check → transform" if LOAD in plan.stages else "transform"
+            echo(f"{head} {work} ({plan.reason}) ...")
+            job = definitions().resolve_job_def(
+                "epoch_job" if LOAD in plan.stages else "epoch_transform_job"
+            )
             with log_path.open("a") as log, progress_to(echo):
                 outcome = run_epoch(job, instance, epoch, log)
             stop.check()
             outcomes.append(outcome)
-            status = "ok" if not (outcome.failed_steps or outcome.checks_failed) else "FAILED"
+            if outcome.ok:
+                record(ledger, epoch, plan.stages, wanted, outcome.run_id)
+            status = "ok" if outcome.ok else "FAILED"
             echo(
                 f"      {status} in {outcome.seconds:.1f}s, checks passed {outcome.checks_passed}"
                 + (f", failed {len(outcome.checks_failed)}" if outcome.checks_failed else "")
@@ -253,12 +307,16 @@ def run(
             for line in outcome.checks_failed:
                 echo(f"      check failed: {line}")
         # The day exports read the marts: only those of epochs that built them.
-        built = [o.epoch for o in outcomes if not (o.failed_steps or o.checks_failed)]
-        with log_path.open("a") as log:
-            failed_days = export_market_days(defs, instance, url, built, QUIET_LOGS, log)
-        where_to_look(settings, built, echo)
+        built = [o.epoch for o in outcomes if o.ok and not o.skipped]
+        failed_days: list[str] = []
+        if built:
+            with log_path.open("a") as log:
+                failed_days = export_market_days(
+                    definitions(), instance, url, built, QUIET_LOGS, log
+                )
+        where_to_look(settings, [o.epoch for o in outcomes if o.ok], echo)
     summary = collect_summary(url, epochs, outcomes)
-    failures = [o for o in outcomes if o.failed_steps or o.checks_failed]
+    failures = [o for o in outcomes if not o.ok]
     if failed_days:
         summary.failure = f"market exports failed for days {failed_days}; see `mevhouse ui`"
     if failures:

@@ -97,14 +97,21 @@ class Summary:
     flagged_validators: list[tuple[Any, ...]] | None = None
     failed_checks: list[str] = field(default_factory=list)
     failure: str | None = None
+    # Epochs the run ledger showed were already built from the same code and inputs.
+    skipped: list[int] = field(default_factory=list)
 
     def render(self) -> str:
         lines = [
             "",
             f"mevhouse run: epochs {', '.join(map(str, self.epochs))}",
             f"checks: {self.checks_passed} passed, {self.checks_failed} failed",
-            "rows per table:",
         ]
+        if self.skipped:
+            lines.append(
+                f"skipped epochs {', '.join(map(str, self.skipped))}: built before from the same "
+                "code and inputs (--force builds them again)"
+            )
+        lines.append("rows per table:")
         # Empty quarantine tables are the good news: one line says so instead of one per table.
         quarantine = {t: n for t, n in self.table_rows.items() if t.startswith("quarantine.")}
         lines += [
@@ -238,6 +245,7 @@ def collect_summary(url: str, epochs: list[int], outcomes: list[EpochOutcome]) -
         top_scores=scores,
         **market_mev,
         failed_checks=[f"epoch {o.epoch}: {line}" for o in outcomes for line in o.checks_failed],
+        skipped=[o.epoch for o in outcomes if o.skipped],
     )
 
 

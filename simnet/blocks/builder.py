@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -51,10 +51,9 @@ def blockhash(seed: int, slot: int) -> str:
 
 
 @dataclass(frozen=True)
-class BlockPlan:
-    """Everything fixed about one produced block before its transactions are built."""
+class BlockHeader:
+    """What a block's header and rewards need: no transaction is planned or built for it."""
 
-    seed: int
     slot: int
     leader: Validator
     parent_slot: int
@@ -62,13 +61,30 @@ class BlockPlan:
     previous_blockhash: str
     block_height: int
     block_time: int
+    leader_fee: int
+    # The leader's balance after its Fee reward: the plan's first position's balance draw.
+    leader_balance: int
+
+
+def _leader_balance(draw: float) -> int:
+    return int(LAMPORTS_PER_SOL * (20 + 500 * draw))
+
+
+def _column_key(key: int, column: int) -> int:
+    return key ^ (column * 0x9E3779B97F4A7C15 % 2**64)
+
+
+@dataclass(frozen=True)
+class BlockPlan(BlockHeader):
+    """Everything fixed about one produced block before its transactions are built."""
+
+    seed: int
     kinds: npt.NDArray[np.uint8]
     priority: npt.NDArray[np.int64]
     # Tip lamports per position (0 except at tip transactions); they sum to the block's tip.
     tips: npt.NDArray[np.int64]
     failed: npt.NDArray[np.bool_]
     tip: int
-    leader_fee: int
     voters: tuple[Validator, ...]
     # Per validator index: whether it still votes with legacy Vote rather than TowerSync.
     legacy_voters: npt.NDArray[np.bool_]
@@ -198,23 +214,21 @@ class BlockBuilder:
         return built
 
     def _plan(self, slot: int) -> BlockPlan | None:
+        head = self.header(slot)
+        if head is None:
+            return None
         cluster = self.cluster
         profile = cluster.profile
         epoch = cluster.schedule.epoch(slot)
         prod = cluster.production(epoch)
         i = slot - prod.first_slot
-        if not prod.produced[i]:
-            return None
         econ = self.economics(epoch)
         n = int(prod.transactions[i])
         tip = int(econ.tips[i])
         key = key64(self.seed, "block", slot)
         positions = np.arange(n, dtype=np.int64)
         draws = np.stack(
-            [
-                item_uniform(key ^ (salt * 0x9E3779B97F4A7C15 % 2**64), positions)
-                for salt in range(_COLUMNS)
-            ],
+            [item_uniform(_column_key(key, column), positions) for column in range(_COLUMNS)],
             axis=1,
         )
         kinds = np.where(draws[:, _KIND] < profile.user_tx_share, TRANSFER, VOTE)
@@ -245,30 +259,48 @@ class BlockBuilder:
         pop = cluster.population
         stakes = pop.stakes(epoch)
         voting = np.flatnonzero((stakes > 0) & (pop.down_from_slot > slot))
-        parent = cluster.latest_block(slot - 1) if slot > 0 else 0
+        parent = head.parent_slot
         tower, root = self._tower(parent)
         return BlockPlan(
+            **{f.name: getattr(head, f.name) for f in fields(BlockHeader)},
             seed=self.seed,
-            slot=slot,
-            leader=pop.validators[int(prod.leaders[i])],
-            parent_slot=parent,
-            blockhash=blockhash(self.seed, slot),
-            previous_blockhash=blockhash(self.seed, parent),
-            block_height=cluster.block_height(slot),
-            block_time=self.block_time(slot),
             kinds=kinds.astype(np.uint8),
             priority=priority,
             tips=tips,
             # The tape decides which of its swaps fail (slippage).
             failed=user & (kinds != DEX) & (draws[:, _FAILURE] < profile.failed_tx_share),
             tip=tip,
-            leader_fee=int(econ.leader_fees[i]),
             voters=tuple(pop.validators[int(v)] for v in voting) or (pop.validators[0],),
             legacy_voters=self._legacy_voters,
             tower=tower,
             root=root,
             block_id=keys.hash_b58(self.seed, f"block-id/{parent}"),
             draws=draws,
+        )
+
+    def header(self, slot: int) -> BlockHeader | None:
+        """Return a produced slot's header (None for a skipped slot), without planning its
+        transactions: header-only getBlock answers, most of an epoch's, need nothing more."""
+        cluster = self.cluster
+        epoch = cluster.schedule.epoch(slot)
+        prod = cluster.production(epoch)
+        i = slot - prod.first_slot
+        if not prod.produced[i]:
+            return None
+        # Position 0's draw, as _plan draws it for every position.
+        key = _column_key(key64(self.seed, "block", slot), _BALANCE + 1)
+        draw = float(item_uniform(key, np.zeros(1, dtype=np.int64))[0])
+        parent = cluster.latest_block(slot - 1) if slot > 0 else 0
+        return BlockHeader(
+            slot=slot,
+            leader=cluster.population.validators[int(prod.leaders[i])],
+            parent_slot=parent,
+            blockhash=blockhash(self.seed, slot),
+            previous_blockhash=blockhash(self.seed, parent),
+            block_height=cluster.block_height(slot),
+            block_time=self.block_time(slot),
+            leader_fee=int(self.economics(epoch).leader_fees[i]),
+            leader_balance=_leader_balance(draw),
         )
 
     def _tower(self, parent: int) -> tuple[tuple[int, ...], int | None]:
@@ -294,10 +326,9 @@ class BlockBuilder:
         for index in range(len(plan)):
             yield self.transaction(plan, index)
 
-    def rewards(self, plan: BlockPlan) -> list[dict[str, Any]]:
+    def rewards(self, plan: BlockPlan | BlockHeader) -> list[dict[str, Any]]:
         """Return the block's rewards: the leader's Fee reward and occasional Rent rewards."""
-        leader_balance = int(LAMPORTS_PER_SOL * (20 + 500 * float(plan.draws[0, _BALANCE + 1])))
-        out = [_reward(plan.leader.identity, plan.leader_fee, leader_balance, "Fee")]
+        out = [_reward(plan.leader.identity, plan.leader_fee, plan.leader_balance, "Fee")]
         rent = item_uniform(key64(self.seed, "rent"), np.array([plan.slot], dtype=np.int64))[0]
         share = self.cluster.profile.rent_reward_share
         if rent < share:

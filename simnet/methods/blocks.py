@@ -8,7 +8,7 @@ import numpy as np
 import orjson
 
 from simnet import params
-from simnet.blocks.builder import VOTE, BlockBuilder, BlockPlan
+from simnet.blocks.builder import VOTE, BlockBuilder, BlockHeader, BlockPlan
 from simnet.blocks.encode import dumps, encode_transaction
 from simnet.blocks.model import Transaction
 from simnet.blocks.signatures import locate
@@ -197,10 +197,26 @@ def get_block(cluster: Cluster, raw: Any) -> dict[str, Any]:
     builder = cluster.blocks
     if builder.unavailable.hit():
         raise _not_available(slot)
+    # Most of an epoch is read header-only: those need no transaction planned or built.
+    if details == "none":
+        header = builder.header(slot)
+        assert header is not None  # _available checked the slot was produced
+        return block_header(builder, header, rewards)
     plan = builder.plan(slot)
-    assert plan is not None  # _available checked the slot was produced
+    assert plan is not None
     if details in ("full", "accounts") and not versioned and plan.has_versioned():
         raise _unsupported_version()
+    block = block_header(builder, plan, rewards)
+    if details == "signatures":
+        block["signatures"] = [tx.signature for tx in builder.transactions(plan)]
+    else:
+        block["transactions"] = _transactions(builder, plan, encoding, details, rewards, versioned)
+    return block
+
+
+def block_header(
+    builder: BlockBuilder, plan: BlockHeader | BlockPlan, rewards: bool
+) -> dict[str, Any]:
     block: dict[str, Any] = {
         "blockHeight": plan.block_height,
         "blockTime": plan.block_time,
@@ -210,10 +226,6 @@ def get_block(cluster: Cluster, raw: Any) -> dict[str, Any]:
     }
     if rewards:
         block["rewards"] = builder.rewards(plan)
-    if details == "signatures":
-        block["signatures"] = [tx.signature for tx in builder.transactions(plan)]
-    elif details != "none":
-        block["transactions"] = _transactions(builder, plan, encoding, details, rewards, versioned)
     return block
 
 

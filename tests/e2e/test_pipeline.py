@@ -16,6 +16,7 @@ import pytest
 from orchestration.run import run
 from orchestration.settings import load_settings
 from simnet.process import simnet_process
+from tests.deploy.local_stack import table_digests
 
 pytestmark = pytest.mark.e2e
 
@@ -45,6 +46,7 @@ def counts(url: str) -> dict[str, int]:
 
 
 SLOTS_PER_EPOCH = 2_048
+SCHEMAS = ["raw_solana", "raw_jito", "quarantine", "staging", "intermediate", "marts"]
 API_KEY = "key-Hn4Wc7Yp1Rk9"
 
 
@@ -110,9 +112,18 @@ def test_two_epochs_end_to_end_then_idempotent(environment, warehouse_url):
                     assert skip_rate is None
             assert checked > 50
 
-    # Running an epoch again loads, checks and builds it again and changes nothing.
-    again = run(load_settings(), epochs_spec="5", echo=lambda _: None)
-    assert again.failure is None and again.checks_failed == 0
+    # Nothing new: the run ledger skips both epochs, and every table stays as it was.
+    tables = table_digests(warehouse_url, SCHEMAS)
+    lines: list[str] = []
+    rerun = run(load_settings(), epochs_spec="4-5", echo=lines.append)
+    assert rerun.failure is None and rerun.skipped == [4, 5] and rerun.checks_passed == 0
+    assert sum("skipped, built by run" in line for line in lines) == 2, lines
+    assert table_digests(warehouse_url, SCHEMAS) == tables
+
+    # --force loads, checks and builds an epoch again, and changes nothing.
+    again = run(load_settings(), epochs_spec="5", echo=lambda _: None, force=True)
+    assert again.failure is None and again.checks_failed == 0 and again.checks_passed > 6
+    assert again.skipped == []
     assert counts(warehouse_url) == before
 
     # Secrets reach neither Dagster's event log (metadata included) nor the warehouse's tables.
