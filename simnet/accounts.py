@@ -126,6 +126,8 @@ def _validator_history(
     if v.first_epoch > current:
         return None
     version = tuple(int(p) for p in software_version(cluster.seed, index)[0].split("."))
+    if not (version[0] < 255 and version[1] < 255 and version[2] < 65_535):
+        version = (255, 255, 65_535)  # ClientVersion has no room for it (Firedancer's 0.505)
     epochs = list(range(max(v.first_epoch, current - HISTORY_ENTRIES + 2), current + 1))
     entries = []
     for epoch in epochs:

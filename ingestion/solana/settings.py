@@ -49,6 +49,8 @@ EPOCH_CREDITS = Table(
         Column("previous_credits", BIGINT, False),
         Column("earned", BIGINT, False),
         Column("observed_epoch", BIGINT, False),
+        # getVoteAccounts (its last 5 epochs) or vote_state (the account's own 64); null before.
+        Column("source", TEXT),
     ),
 )
 

@@ -15,7 +15,7 @@ from solders.epoch_schedule import EpochSchedule
 from solders.rpc.responses import RpcVoteAccountStatus
 
 from ingestion.rpc import SolanaRpc, run_sync
-from ingestion.solana import fetch, helpers
+from ingestion.solana import fetch, helpers, vote_state
 from ingestion.solana.cluster import RpcConfig, cluster_position, require_closed
 from ingestion.solana.settings import (
     BLOCK_PRODUCTION,
@@ -104,8 +104,25 @@ def solana_source(config: RpcConfig, epochs: list[int]) -> Any:
     )
     def epoch_credits() -> Rows:
         # The whole history the snapshot holds, not only `epochs`: each snapshot adds to it.
+        # Epochs before getVoteAccounts' five come from the vote accounts' own state (64).
         status, current = cluster.vote_accounts
-        yield helpers.epoch_credit_rows(status, observed_epoch=current)
+        rows = {
+            (row["epoch"], row["vote_pubkey"]): row
+            for row in helpers.epoch_credit_rows(status, observed_epoch=current)
+        }
+        addresses = helpers.vote_pubkeys(status)
+        states = cluster.ask(lambda rpc: fetch.account_data(rpc, addresses, what="vote"))
+        for address, data in zip(addresses, states, strict=True):
+            try:
+                state = None if data is None else vote_state.decode(data)
+            except vote_state.VoteStateError as exc:
+                log.warning("vote account %s not decoded (%s): its older credits stay unknown",
+                            address, exc)
+                continue
+            if state is not None:
+                for row in vote_state.epoch_credit_rows(address, state, epochs, current):
+                    rows.setdefault((row["epoch"], address), row)
+        yield list(rows.values())
 
     @dlt.resource(
         name=BLOCK_PRODUCTION.name,

@@ -129,19 +129,35 @@ def decode(data: bytes) -> VoteState:
 
 
 def epoch_credit_rows(
-    vote_pubkey: str, state: VoteState, observed_epoch: int
+    vote_pubkey: str, state: VoteState, epochs: list[int], observed_epoch: int
 ) -> list[dict[str, object]]:
-    """raw_solana.epoch_credits rows of the closed epochs in a vote account's state."""
-    return [
-        {
-            "epoch": epoch,
-            "vote_pubkey": vote_pubkey,
-            "credits": credits,
-            "previous_credits": previous,
-            "earned": credits - previous,
-            "observed_epoch": observed_epoch,
-            "source": "vote_state",
-        }
-        for epoch, credits, previous in state.epoch_credits
-        if epoch < observed_epoch
-    ]
+    """raw_solana.epoch_credits rows for the closed `epochs` a vote account's state reaches.
+
+    The program adds an entry only for an epoch that earned credits, so an epoch after the
+    oldest entry without one of its own earned none (its cumulative credits carry over); an
+    epoch before the oldest entry is out of reach (no row: unknown).
+    """
+    history = sorted(state.epoch_credits)
+    if not history:
+        return []
+    by_epoch = {entry[0]: entry for entry in history}
+    rows: list[dict[str, object]] = []
+    for epoch in sorted(e for e in epochs if history[0][0] <= e < observed_epoch):
+        entry = by_epoch.get(epoch)
+        if entry is None:
+            carried = max(c for e, c, _ in history if e < epoch)
+            entry, source = (epoch, carried, carried), "vote_state (no entry: none earned)"
+        else:
+            source = "vote_state"
+        rows.append(
+            {
+                "epoch": epoch,
+                "vote_pubkey": vote_pubkey,
+                "credits": entry[1],
+                "previous_credits": entry[2],
+                "earned": entry[1] - entry[2],
+                "observed_epoch": observed_epoch,
+                "source": source,
+            }
+        )
+    return rows

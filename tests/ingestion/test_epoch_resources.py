@@ -69,6 +69,7 @@ CONTRACT = {
             "previous_credits": BIGINT,
             "earned": BIGINT,
             "observed_epoch": BIGINT,
+            "source": TEXT,
         },
         "block_production": {
             "epoch": BIGINT,
@@ -155,7 +156,11 @@ def test_tables_match_simnet_responses_and_truth(
 
     credits = table(wh, "raw_solana", "epoch_credits")
     triples = [(e, c, p) for a in accounts for e, c, p in a["epochCredits"] if e < CURRENT]
-    assert len(credits) == len(triples)
+    assert len([r for r in credits if r["source"] == "getVoteAccounts"]) == len(triples)
+    # The vote accounts' own state adds only the requested epochs getVoteAccounts had no entry
+    # for: epochs a validator earned nothing in, after its oldest entry.
+    added = [r for r in credits if r["source"] != "getVoteAccounts"]
+    assert all(r["epoch"] in EPOCHS and r["earned"] == 0 for r in added)
     assert {r["epoch"] for r in credits} <= set(range(CURRENT))
     earned = {(r["epoch"], r["vote_pubkey"]): r["earned"] for r in credits}
     for epoch in EPOCHS:
@@ -322,6 +327,9 @@ def test_mainnet_2020_responses_load_with_their_values(
         method = body["method"]
         if method in recorded:
             return 200, {**json.loads(recorded[method]), "id": body["id"]}
+        if method == "getMultipleAccounts":  # no account bytes were recorded
+            value = {"context": {"slot": slot}, "value": [None] * len(body["params"][0])}
+            return 200, {"jsonrpc": "2.0", "result": value, "id": body["id"]}
         # Like a real node asked for an old epoch's schedule (and for ones it was never given).
         result = {"getEpochSchedule": MAINNET_SCHEDULE, "getSlot": slot}.get(method)
         return 200, {"jsonrpc": "2.0", "result": result, "id": body["id"]}

@@ -115,6 +115,12 @@ final as (
             case when vote_accounts.observed_epoch <= vote_accounts.epoch + 1 then 0 end
         ) as credits,
         case
+            when epoch_credits.source like 'vote_state%'
+                then concat(
+                    'vote account state (getMultipleAccounts)',
+                    ' observed in epoch ' || epoch_credits.observed_epoch,
+                    case when epoch_credits.source <> 'vote_state' then ': no entry, none earned' end
+                )
             when epoch_credits.credits is not null
                 then concat(
                     'getVoteAccounts epochCredits',

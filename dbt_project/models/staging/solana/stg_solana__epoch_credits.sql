@@ -12,7 +12,8 @@ final as (
         previous_credits::bigint as previous_credits,
         -- Recomputed rather than trusted: the delta is the definition of credits earned.
         (credits - previous_credits)::bigint as credits,
-        observed_epoch::bigint as observed_epoch
+        observed_epoch::bigint as observed_epoch,
+        coalesce(source, 'getVoteAccounts')::text as source
     from raw_epoch_credits
 )
 
