@@ -129,6 +129,24 @@ def cluster_nodes() -> list[Expectation]:
     ]
 
 
+def validator_history() -> list[Expectation]:
+    """One row per vote account and closed epoch of StakeNet's validator-history accounts."""
+    import great_expectations.expectations as gxe
+
+    return [
+        *at_least_zero("epoch", "activated_stake", "epoch_credits", "leader_slots"),
+        gxe.ExpectColumnValuesToBeBetween(column="commission", min_value=0, max_value=100),
+        gxe.ExpectColumnValuesToBeBetween(
+            column="mev_commission_bps", min_value=0, max_value=10_000
+        ),
+        gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+            column_A="leader_slots", column_B="blocks_produced", or_equal=True
+        ),
+        *pubkeys("vote_pubkey"),
+        _observed_after(strictly=True),
+    ]
+
+
 SUITES: dict[str, SuiteSpec] = {
     spec.table: spec
     for spec in (
@@ -140,5 +158,6 @@ SUITES: dict[str, SuiteSpec] = {
         SuiteSpec("raw_solana.inflation_rewards", inflation_rewards),
         # A snapshot of the cluster as it is, filed under the epoch it was observed in.
         SuiteSpec("raw_solana.cluster_nodes", cluster_nodes),
+        SuiteSpec("raw_solana.validator_history", validator_history),
     )
 }

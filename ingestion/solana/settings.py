@@ -105,6 +105,32 @@ CLUSTER_NODES = Table(
     partition="observed_epoch",
 )
 
+# StakeNet's validator-history accounts (ingestion/solana/validator_history.py), one row per vote
+# account and loaded epoch; a field its keepers never wrote is null.
+VALIDATOR_HISTORY = Table(
+    "validator_history",
+    ("epoch", "vote_pubkey"),
+    (
+        Column("epoch", BIGINT, False),
+        Column("vote_pubkey", TEXT, False),
+        Column("activated_stake", BIGINT),
+        Column("commission", BIGINT),
+        Column("mev_commission_bps", BIGINT),
+        Column("epoch_credits", BIGINT),
+        Column("client_type", BIGINT),
+        Column("client_version", TEXT),
+        Column("is_superminority", BOOL),
+        Column("stake_rank", BIGINT),
+        Column("mev_earned_centisol", BIGINT),
+        Column("leader_slots", BIGINT),
+        Column("blocks_produced", BIGINT),
+        Column("merkle_root_upload_authority", TEXT),
+        Column("is_bam_connected", BOOL),
+        Column("validator_age", BIGINT),
+        Column("observed_epoch", BIGINT, False),
+    ),
+)
+
 TABLES = (
     EPOCHS,
     VOTE_ACCOUNTS,
@@ -113,4 +139,5 @@ TABLES = (
     LEADER_SCHEDULE,
     INFLATION_REWARDS,
     CLUSTER_NODES,
+    VALIDATOR_HISTORY,
 )

@@ -15,7 +15,7 @@ from solders.epoch_schedule import EpochSchedule
 from solders.rpc.responses import RpcVoteAccountStatus
 
 from ingestion.rpc import SolanaRpc, run_sync
-from ingestion.solana import fetch, helpers, vote_state
+from ingestion.solana import fetch, helpers, validator_history, vote_state
 from ingestion.solana.cluster import RpcConfig, cluster_position, require_closed
 from ingestion.solana.settings import (
     BLOCK_PRODUCTION,
@@ -24,6 +24,7 @@ from ingestion.solana.settings import (
     EPOCHS,
     INFLATION_REWARDS,
     LEADER_SCHEDULE,
+    VALIDATOR_HISTORY,
     VOTE_ACCOUNTS,
 )
 
@@ -194,6 +195,29 @@ def solana_source(config: RpcConfig, epochs: list[int]) -> Any:
         _, current = cluster.position
         yield helpers.cluster_node_rows(cluster.ask(fetch.cluster_nodes), observed_epoch=current)
 
+    @dlt.resource(
+        name=VALIDATOR_HISTORY.name,
+        primary_key=VALIDATOR_HISTORY.key,
+        write_disposition="merge",
+        columns=VALIDATOR_HISTORY.dlt_columns(),
+    )
+    def validator_history_resource() -> Rows:
+        # StakeNet keeps 512 epochs per validator, whatever the RPC node has forgotten.
+        status, current = cluster.vote_accounts
+        addresses = [validator_history.address(v) for v in helpers.vote_pubkeys(status)]
+        found = cluster.ask(lambda rpc: fetch.account_data(rpc, addresses, what="validator-history"))
+        rows: list[dict[str, Any]] = []
+        for address, data in zip(addresses, found, strict=True):
+            if data is None:
+                continue  # StakeNet does not track this validator
+            try:
+                history = validator_history.decode(data)
+            except validator_history.ValidatorHistoryError as exc:
+                log.warning("validator-history account %s not decoded (%s)", address, exc)
+                continue
+            rows += validator_history.history_rows(history, epochs, current)
+        yield rows
+
     return (
         epochs_resource,
         vote_accounts,
@@ -202,6 +226,7 @@ def solana_source(config: RpcConfig, epochs: list[int]) -> Any:
         leader_schedule,
         inflation_rewards,
         cluster_nodes,
+        validator_history_resource,
     )
 
 

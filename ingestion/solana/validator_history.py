@@ -131,3 +131,37 @@ def decode(data: bytes) -> ValidatorHistory:
     entries.sort(key=lambda e: e["epoch"])
     # The age fields were padding before; zeroes there mean never set (VALIDATOR_AGE_EPOCH_DEFAULT).
     return ValidatorHistory(vote_account, age if age_epoch else None, tuple(entries))
+
+
+def _flag(value: int | None) -> bool | None:
+    return None if value is None else value == 1
+
+
+def history_rows(
+    history: ValidatorHistory, epochs: list[int], observed_epoch: int
+) -> list[dict[str, Any]]:
+    """raw_solana.validator_history rows of the requested closed epochs the account holds."""
+    wanted = {e for e in epochs if e < observed_epoch}
+    return [
+        {
+            "epoch": entry["epoch"],
+            "vote_pubkey": history.vote_account,
+            "activated_stake": entry["activated_stake_lamports"],
+            "commission": entry["commission"],
+            "mev_commission_bps": entry["mev_commission_bps"],
+            "epoch_credits": entry["epoch_credits"],
+            "client_type": entry["client_type"],
+            "client_version": entry["client_version"],
+            "is_superminority": _flag(entry["is_superminority"]),
+            "stake_rank": entry["rank"],
+            "mev_earned_centisol": entry["mev_earned_centisol"],
+            "leader_slots": entry["total_leader_slots"],
+            "blocks_produced": entry["blocks_produced"],
+            "merkle_root_upload_authority": entry["merkle_root_upload_authority"],
+            "is_bam_connected": _flag(entry["is_bam_connected"]),
+            "validator_age": history.validator_age,
+            "observed_epoch": observed_epoch,
+        }
+        for entry in history.entries
+        if entry["epoch"] in wanted
+    ]

@@ -90,6 +90,7 @@ MODELS = {
     "stg_solana__sol_balance_changes",
     "stg_solana__token_balance_changes",
     "stg_solana__transactions",
+    "stg_solana__validator_history",
     "stg_solana__vote_accounts",
     "validator_mev_epochs",
     "validator_score_components",

@@ -30,6 +30,7 @@ TABLES = (
     "leader_schedule",
     "inflation_rewards",
     "cluster_nodes",
+    "validator_history",
 )
 BIGINT, TEXT, BOOL = "bigint", "character varying", "boolean"
 DOUBLE, TIME = "double precision", "timestamp with time zone"
@@ -70,6 +71,25 @@ CONTRACT = {
             "earned": BIGINT,
             "observed_epoch": BIGINT,
             "source": TEXT,
+        },
+        "validator_history": {
+            "epoch": BIGINT,
+            "vote_pubkey": TEXT,
+            "activated_stake": BIGINT,
+            "commission": BIGINT,
+            "mev_commission_bps": BIGINT,
+            "epoch_credits": BIGINT,
+            "client_type": BIGINT,
+            "client_version": TEXT,
+            "is_superminority": BOOL,
+            "stake_rank": BIGINT,
+            "mev_earned_centisol": BIGINT,
+            "leader_slots": BIGINT,
+            "blocks_produced": BIGINT,
+            "merkle_root_upload_authority": TEXT,
+            "is_bam_connected": BOOL,
+            "validator_age": BIGINT,
+            "observed_epoch": BIGINT,
         },
         "block_production": {
             "epoch": BIGINT,

@@ -80,7 +80,8 @@ def test_backfill_past_the_rpc_window_loads_credits_equal_to_the_truth(
     simnet: SimnetHandle, warehouse_url: str, tmp_path: Path
 ) -> None:
     config = RpcConfig(simnet.url, max_rps=500.0, concurrency=8)
-    source = make_source(config, BACKFILL).with_resources("vote_accounts", "epoch_credits")
+    resources = ("vote_accounts", "epoch_credits", "validator_history")
+    source = make_source(config, BACKFILL).with_resources(*resources)
     load(source, warehouse_url, "raw_solana", tmp_path)
     rows = query(
         warehouse_url,
@@ -104,3 +105,19 @@ def test_backfill_past_the_rpc_window_loads_credits_equal_to_the_truth(
     assert checked >= 100 and zero < checked / 4
     # getVoteAccounts reaches these epochs only for validators that stopped voting back then.
     assert from_state > 0.9 * checked
+
+    # StakeNet's records of the same epochs: stake, commission and credits as simnet had them.
+    history = query(
+        warehouse_url,
+        "select epoch, vote_pubkey, activated_stake, commission, epoch_credits, stake_rank"
+        " from raw_solana.validator_history",
+    )
+    assert {e for e, *_ in history} == set(BACKFILL)
+    for epoch, vote, stake, commission, credits, rank in history:
+        expected = truth(simnet, epoch)[vote]
+        assert (stake, commission, credits) == (
+            expected["activated_stake"],
+            expected["commission"],
+            expected["vote_credits"],
+        )
+        assert rank is None  # simnet's keeper writes no rank: unknown, not 0

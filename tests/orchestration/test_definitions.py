@@ -13,6 +13,7 @@ RAW = [
     "raw/solana/leader_schedule",
     "raw/solana/inflation_rewards",
     "raw/solana/cluster_nodes",
+    "raw/solana/validator_history",
     "raw/solana/blocks",
     "raw/solana/block_rewards",
     "raw/solana/sampled_windows",
@@ -82,6 +83,7 @@ MODELS = [
     "staging/stg_solana__sol_balance_changes",
     "staging/stg_solana__token_balance_changes",
     "staging/stg_solana__transactions",
+    "staging/stg_solana__validator_history",
     "staging/stg_solana__vote_accounts",
     "staging/tokens",
 ]
