@@ -45,7 +45,7 @@ from solders.rpc.responses import (
     RpcVoteAccountStatus,
 )
 
-from ingestion.rpc import SlotSkipped, SolanaRpc
+from ingestion.rpc import RpcError, SlotSkipped, SolanaRpc
 from ingestion.solana.cluster import FINALIZED
 from ingestion.solana.helpers import epoch_bounds
 
@@ -68,7 +68,8 @@ async def vote_accounts(rpc: SolanaRpc) -> RpcVoteAccountStatus:
 
 async def block_production(
     rpc: SolanaRpc, schedule: EpochSchedule, epoch: int
-) -> RpcBlockProduction:
+) -> RpcBlockProduction | None:
+    """The epoch's production; None when the node's SlotHistory no longer reaches its start."""
     first, last = epoch_bounds(schedule, epoch)
     body = GetBlockProduction(
         RpcBlockProductionConfig(
@@ -77,7 +78,13 @@ async def block_production(
         )
     )
     what = f"getBlockProduction(epoch {epoch}, slots {first}-{last})"
-    return (await rpc.call(body, GetBlockProductionResp, what=what)).value
+    try:
+        return (await rpc.call(body, GetBlockProductionResp, what=what)).value
+    except RpcError as err:
+        # Agave keeps SlotHistory's last 1,048,576 slots (~2.4 epochs) and refuses older ranges.
+        if "RPC error -32602" in str(err) and "is too small" in str(err):
+            return None
+        raise
 
 
 async def _block_time(rpc: SolanaRpc, slot: int) -> int | None:

@@ -138,6 +138,13 @@ def solana_source(config: RpcConfig, epochs: list[int]) -> Any:
             return await asyncio.gather(*(fetch.block_production(rpc, schedule, e) for e in epochs))
 
         for epoch, production in zip(epochs, cluster.ask(all_epochs), strict=True):
+            if production is None:
+                log.warning(
+                    "getBlockProduction no longer reaches epoch %d (RPC nodes keep about 2.4 "
+                    "epochs of slot history); its leader slots and blocks stay unknown",
+                    epoch,
+                )
+                continue
             yield helpers.block_production_rows(production, epoch)
 
     @dlt.resource(

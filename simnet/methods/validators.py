@@ -12,9 +12,6 @@ from simnet.errors import invalid_params
 from simnet.methods.common import with_context
 from simnet.votes import CREDIT_HISTORY, DELINQUENT_SLOT_DISTANCE, is_delinquent, vote_states
 
-# SlotHistory's MAX_ENTRIES: the bank only knows whether the last 1,048,576 slots had a block.
-SLOT_HISTORY_ENTRIES = 1024 * 1024
-
 
 def get_vote_accounts(cluster: Cluster, raw: Any) -> dict[str, Any]:
     """Answer getVoteAccounts: current and delinquent vote accounts at the tip."""
@@ -63,7 +60,7 @@ def _range(cluster: Cluster, config: dict[str, Any], slot: int) -> tuple[int, in
     last = slot if last is None else last
     if last < first:
         raise invalid_params(f"lastSlot, {last}, cannot be less than firstSlot, {first}")
-    oldest = max(slot + 1 - SLOT_HISTORY_ENTRIES, 0)
+    oldest = max(slot + 1 - cluster.profile.slot_history, 0)
     if first < oldest:
         raise invalid_params(f"firstSlot, {first}, is too small; min {oldest}")
     if last > slot:

@@ -4,11 +4,12 @@ validator-history accounts, both read from simnet over HTTP and checked against 
 from __future__ import annotations
 
 import base64
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from epoch_harness import get_json, load, query, rpc
+from epoch_harness import get_json, load, post_json, query, rpc
 
 from ingestion.solana import RpcConfig, make_source
 from ingestion.solana import validator_history as vh
@@ -24,8 +25,14 @@ BACKFILL = [2, 3, 4, 5, 6]
 @pytest.fixture(scope="module")
 def simnet() -> Iterator[SimnetHandle]:
     frozen = CURRENT * SLOTS + 300
+    # A node's SlotHistory covers about 2.4 epochs; so does this one's.
     with start_simnet(
-        "demo", seed=11, slots_per_epoch=SLOTS, validator_count=40, frozen_slot=frozen
+        "demo",
+        seed=11,
+        slots_per_epoch=SLOTS,
+        validator_count=40,
+        frozen_slot=frozen,
+        slot_history=int(2.4 * SLOTS),
     ) as handle:
         yield handle
 
@@ -39,6 +46,14 @@ def test_simnet_forgets_like_a_node_but_its_accounts_remember(simnet: SimnetHand
     snapshot = rpc(simnet.url, "getVoteAccounts", {"keepUnstakedDelinquents": True})
     accounts = snapshot["current"] + snapshot["delinquent"]
     assert max(len(a["epochCredits"]) for a in accounts) == 5
+    # Block production: the closed epoch before this one, not the one before that.
+    production = rpc(simnet.url, "getBlockProduction", {"range": {"firstSlot": 13 * SLOTS}})
+    assert production["value"]["byIdentity"]
+    body = {"range": {"firstSlot": 12 * SLOTS, "lastSlot": 13 * SLOTS - 1}}
+    answer = post_json(
+        simnet.url, {"jsonrpc": "2.0", "id": 1, "method": "getBlockProduction", "params": [body]}
+    )
+    assert answer["error"]["code"] == -32602 and "is too small" in answer["error"]["message"]
     votes = [a["votePubkey"] for a in accounts]
     answer = rpc(simnet.url, "getMultipleAccounts", votes, {"encoding": "base64"})
     longer = 0
@@ -77,12 +92,16 @@ def test_validator_history_accounts_decode_to_simnets_truth(simnet: SimnetHandle
 
 
 def test_backfill_past_the_rpc_window_loads_credits_equal_to_the_truth(
-    simnet: SimnetHandle, warehouse_url: str, tmp_path: Path
+    simnet: SimnetHandle, warehouse_url: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     config = RpcConfig(simnet.url, max_rps=500.0, concurrency=8)
-    resources = ("vote_accounts", "epoch_credits", "validator_history")
+    resources = ("vote_accounts", "epoch_credits", "validator_history", "block_production")
     source = make_source(config, BACKFILL).with_resources(*resources)
-    load(source, warehouse_url, "raw_solana", tmp_path)
+    with caplog.at_level(logging.WARNING):
+        load(source, warehouse_url, "raw_solana", tmp_path)
+    # The node forgot these epochs' production: none loaded, said so, and the load went on.
+    assert query(warehouse_url, "select to_regclass('raw_solana.block_production')") == [(None,)]
+    assert "getBlockProduction no longer reaches epoch 2" in caplog.text
     rows = query(
         warehouse_url,
         "select epoch, vote_pubkey, earned, source from raw_solana.epoch_credits"
