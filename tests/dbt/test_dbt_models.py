@@ -360,6 +360,52 @@ def test_mev_reconciliation_names_the_numbers(warehouse_url: str, tmp_path: Path
     assert_all_passed(result)
 
 
+def test_rewards_off_the_price_of_a_point_fail_with_the_numbers(
+    warehouse_url: str, tmp_path: Path
+) -> None:
+    # Three 10% validators observed in epoch 701 itself, 6,000 credits each; inflation pays
+    # 10^-6 lamports per stake-credit, but vote_z got 20% more than its points earn.
+    stakes = {"vote_x": 1_000, "vote_y": 2_000, "vote_z": 3_000}
+    paid = {"vote_x": 1.0, "vote_y": 1.0, "vote_z": 1.2}
+    rows = raw_rows({})
+    rows["raw_solana.epochs"] = rows["raw_solana.epochs"][1:]
+    rows["raw_solana.vote_accounts"] = [
+        {
+            "epoch": 701,
+            "vote_pubkey": vote,
+            "node_pubkey": f"node_{vote}",
+            "activated_stake": sol * 10**9,
+            "commission": 10,
+            "delinquent": False,
+            "credits": 6_000,
+            "observed_epoch": 701,
+        }
+        for vote, sol in stakes.items()
+    ]
+    rows["raw_solana.inflation_rewards"] = [
+        {
+            "epoch": 701,
+            "vote_pubkey": vote,
+            "commission": 10,
+            "amount": round(sol * 10**9 * 6_000 * 10**-6 * paid[vote] / 10),
+        }
+        for vote, sol in stakes.items()
+    ]
+    load_raw(warehouse_url, rows)
+
+    result = run_dbt(warehouse_url, [*BUILD, *FCT_VALIDATOR_EPOCHS], tmp_path)
+
+    assert isinstance(result.result, RunExecutionResult)
+    errors = {r.node.name: str(r.message) for r in result.result.results if r.status == "error"}
+    assert list(errors) == ["assert_fct_validator_epochs_rewards_reconcile"]
+    message = errors["assert_fct_validator_epochs_rewards_reconcile"]
+    assert "epoch 701: 1 of 3 validators were paid off the price of a point (1.000e-06" in message
+    assert (
+        "vote_z: 21600000000 lamports for stake 3000000000000"
+        " (getVoteAccounts observed in epoch 701) × 6000 credits" in message
+    )
+
+
 def history_rows() -> Rows:
     """Three epochs with every input loaded; vote_b rugs in 701 (charged 100%, 0% around it)."""
     epochs = (700, 701, 702)
