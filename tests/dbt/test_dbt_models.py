@@ -406,6 +406,45 @@ def test_rewards_off_the_price_of_a_point_fail_with_the_numbers(
     )
 
 
+def test_loaded_blocks_that_differ_from_production_fail_with_the_numbers(
+    warehouse_url: str, tmp_path: Path
+) -> None:
+    # Epoch 701 has 8 slots, all loaded: node_b produced its 4, getBlockProduction says 3.
+    # Epoch 700 is only partly loaded: its blocks are not compared with its production.
+    rows = raw_rows({(700, "node_a"): (8, 8), (701, "node_a"): (4, 3), (701, "node_b"): (4, 3)})
+    rows["raw_solana.epochs"] = [
+        {"epoch": 700, "first_slot": 0, "last_slot": 7, "slots_in_epoch": 8, "observed_epoch": 702},
+        {"epoch": 701, "first_slot": 8, "last_slot": 15, "slots_in_epoch": 8, "observed_epoch": 702},
+    ]
+    leaders = ["node_a"] * 4 + ["node_b"] * 4
+    skipped = {8 + 3}  # node_a's fourth slot
+    rows["raw_solana.blocks"] = [
+        {"slot": 0, "epoch": 700, "leader": "node_a", "status": "produced", "fee_rewards": 0},
+        *(
+            {
+                "slot": 8 + i,
+                "epoch": 701,
+                "leader": leader,
+                "status": "skipped" if 8 + i in skipped else "produced",
+                "fee_rewards": None if 8 + i in skipped else 0,
+            }
+            for i, leader in enumerate(leaders)
+        ),
+    ]
+    load_raw(warehouse_url, rows)
+
+    result = run_dbt(warehouse_url, [*BUILD, *FCT_VALIDATOR_EPOCHS], tmp_path)
+
+    assert isinstance(result.result, RunExecutionResult)
+    errors = {r.node.name: str(r.message) for r in result.result.results if r.status == "error"}
+    assert list(errors) == ["assert_int_cluster_epochs_blocks_match_production"]
+    assert (
+        "epoch 701: 1 leaders differ between getBlock and getBlockProduction, e.g. node_b: 4"
+        " blocks in 4 slots loaded, 3 of 4 reported"
+    ) in errors["assert_int_cluster_epochs_blocks_match_production"]
+    assert statuses(result, "model")["fct_validator_epochs"] == "skipped"
+
+
 def history_rows() -> Rows:
     """Three epochs with every input loaded; vote_b rugs in 701 (charged 100%, 0% around it)."""
     epochs = (700, 701, 702)
