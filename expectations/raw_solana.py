@@ -147,6 +147,33 @@ def validator_history() -> list[Expectation]:
     ]
 
 
+def stakenet_config() -> list[Expectation]:
+    """One row per epoch the steward's Config was read in: its scoring parameters."""
+    import great_expectations.expectations as gxe
+
+    return [
+        *at_least_zero("observed_epoch", "minimum_stake_lamports", "minimum_voting_epochs"),
+        *(
+            gxe.ExpectColumnValuesToBeBetween(column=c, min_value=1, max_value=512)
+            for c in ("mev_commission_range", "epoch_credits_range", "commission_range")
+        ),
+        gxe.ExpectColumnValuesToBeBetween(
+            column="mev_commission_bps_threshold", min_value=0, max_value=10_000
+        ),
+        *(
+            gxe.ExpectColumnValuesToBeBetween(column=c, min_value=0, max_value=100)
+            for c in ("commission_threshold", "historical_commission_threshold")
+        ),
+        *(
+            gxe.ExpectColumnValuesToBeBetween(column=c, min_value=0, max_value=1)
+            for c in (
+                "scoring_delinquency_threshold_ratio",
+                "instant_unstake_delinquency_threshold_ratio",
+            )
+        ),
+    ]
+
+
 SUITES: dict[str, SuiteSpec] = {
     spec.table: spec
     for spec in (
@@ -159,5 +186,6 @@ SUITES: dict[str, SuiteSpec] = {
         # A snapshot of the cluster as it is, filed under the epoch it was observed in.
         SuiteSpec("raw_solana.cluster_nodes", cluster_nodes),
         SuiteSpec("raw_solana.validator_history", validator_history),
+        SuiteSpec("raw_solana.stakenet_config", stakenet_config),
     )
 }

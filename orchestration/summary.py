@@ -243,7 +243,9 @@ def collect_summary(url: str, epochs: list[int], outcomes: list[EpochOutcome]) -
         if epochs and "marts.fct_validator_epochs" in counts:
             top = conn.execute(TOP_VALIDATORS, (max(epochs),)).fetchall()
         if epochs and "marts.validator_scores" in counts:
-            scores = conn.execute(TOP_SCORES, {"epoch": max(epochs), "top": TOP_PER_PROFILE}).fetchall()
+            scores = conn.execute(
+                TOP_SCORES, {"epoch": max(epochs), "top": TOP_PER_PROFILE}
+            ).fetchall()
         market_mev = _market_and_mev(conn, counts, epochs) if epochs else {}
     return Summary(
         epochs=epochs,

@@ -1,8 +1,10 @@
-"""Account bytes in mainnet's layouts: vote accounts and StakeNet's validator-history accounts.
+"""Account bytes in mainnet's layouts: vote accounts and StakeNet's validator-history and steward
+Config accounts.
 
 Vote accounts are the vote program's bincode `VoteStateVersions::V1_16_0` (variant 2; anza-xyz
 solana-sdk `vote-interface`); validator-history accounts are jito-foundation/stakenet's
-zero-copy `ValidatorHistory` (`programs/validator-history/src/state.rs`). Both are written here
+zero-copy `ValidatorHistory` (`programs/validator-history/src/state.rs`); the steward's Config
+is its zero-copy `Config` (`programs/steward/src/state/accounts.rs`). All are written here
 from the simulator's state, independently of the pipeline's decoders, so that decoding them is a
 test of the decoders.
 """
@@ -27,9 +29,16 @@ VOTE_PROGRAM = "Vote111111111111111111111111111111111111111"
 HISTORY_PROGRAM = "HistoryJTGbKQD2mRgLZ3XhqHnN811Qpez8X9kCcGHoa"
 HISTORY_SEED = b"validator-history"
 HISTORY_ENTRIES = 512
+STEWARD_PROGRAM = "Stewardf95sJbmtcZsyagb2dg4Mo8eVQho8gpECvLx8"
+STEWARD_CONFIG = "jitoVjT9jRUyeXHzvCwzPgHj7yWNRhLcUoXtes4wtjv"
+# simnet's steward runs the parameters the stakenet README documents (seed stakenet_parameters):
+# ranges 30/30/30 epochs, MEV commission ≤ 1000 bps, delinquency 0.97 and 0.70, commission ≤ 5%,
+# historical ≤ 50%, 400 validators, 5,000 SOL minimum stake, 5 voting epochs.
+STEWARD_PARAMETERS = (30, 30, 30, 1_000, 0.97, 0.70, 5, 50, 10, 1, 5_000, 100)
+STEWARD_CAPS = (400, 1_000, 1_000, 1_000, 1_000, 0.9, 0.5, 10, 5_000_000_000_000, 5)
 # MerkleRootUploadAuthority::TipRouter; 255 (all ones) marks any field never written.
 TIP_ROUTER = 3
-# Rent exemption: (128 bytes of account overhead + data) × 3,480 lamports a byte-year × 2 years.
+# Rent exemption: (128 bytes of account overhead + data) * 3,480 lamports a byte-year * 2 years.
 RENT_PER_BYTE = 6_960
 # Vote accounts are created at VoteState::size_of() and zero-padded past the state.
 VOTE_ACCOUNT_SIZE = 3_762
@@ -70,7 +79,7 @@ def accounts(cluster: Cluster, addresses: list[str]) -> list[Account | None]:
     """The accounts at the tip for each address; None where no such account exists."""
     slot = cluster.current_slot()
     directory = _directory(cluster.population)
-    wanted = [directory.get(a) for a in addresses]
+    wanted = [(STEWARD_PROGRAM, -1) if a == STEWARD_CONFIG else directory.get(a) for a in addresses]
     states: dict[int, VoteState] = {}
     if any(w is not None and w[0] == VOTE_PROGRAM for w in wanted):
         states = {s.index: s for s in vote_states(cluster, slot)}
@@ -81,9 +90,13 @@ def accounts(cluster: Cluster, addresses: list[str]) -> list[Account | None]:
     for w in wanted:
         if w is None:
             out.append(None)
+        elif w[0] == STEWARD_PROGRAM:
+            out.append(Account(STEWARD_PROGRAM, _steward_config()))
         elif w[0] == VOTE_PROGRAM:
             state = states.get(w[1])
-            out.append(None if state is None else Account(VOTE_PROGRAM, _vote_state(cluster, state)))
+            out.append(
+                None if state is None else Account(VOTE_PROGRAM, _vote_state(cluster, state))
+            )
         else:
             data = _validator_history(cluster, w[1], slot, earned)
             out.append(None if data is None else Account(HISTORY_PROGRAM, data))
@@ -179,3 +192,14 @@ def _validator_history(
         ring[(k + 1) % HISTORY_ENTRIES] = entry
     return header + b"".join(ring)
 
+
+def _steward_config() -> bytes:
+    discriminator = hashlib.sha256(b"account:Config").digest()[:8]
+    # Five authorities and an empty 313-word blacklist, then Parameters (352 bytes).
+    head = discriminator + bytes(5 * 32) + bytes(313 * 8)
+    parameters = struct.pack("<HHHHddBBBBHH", *STEWARD_PARAMETERS) + struct.pack(
+        "<IIIIQddQQQ", *STEWARD_CAPS
+    )
+    parameters = parameters.ljust(352, b"\0")
+    # paused and padding, four more authorities, 888 bytes of padding: 4,040 bytes in all.
+    return (head + parameters).ljust(8 + 4_040, b"\0")

@@ -65,7 +65,7 @@ final as (
             array_to_string(
                 (array_agg(
                     format(
-                        '%s: %s lamports for stake %s (%s) × %s credits',
+                        '%s: %s lamports for stake %s (%s) x %s credits',
                         vote_account, inflation_rewards_lamports, stake_lamports, stake_source,
                         credits
                     )

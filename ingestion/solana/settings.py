@@ -131,6 +131,29 @@ VALIDATOR_HISTORY = Table(
     ),
 )
 
+# The Jito StakeNet steward's Config (ingestion/solana/steward_config.py): the scoring parameters
+# JitoSOL runs with, one row per epoch the account was read in.
+STAKENET_CONFIG = Table(
+    "stakenet_config",
+    ("observed_epoch",),
+    (
+        Column("observed_epoch", BIGINT, False),
+        Column("config_address", TEXT, False),
+        Column("mev_commission_range", BIGINT, False),
+        Column("epoch_credits_range", BIGINT, False),
+        Column("commission_range", BIGINT, False),
+        Column("mev_commission_bps_threshold", BIGINT, False),
+        Column("commission_threshold", BIGINT, False),
+        Column("historical_commission_threshold", BIGINT, False),
+        Column("scoring_delinquency_threshold_ratio", DOUBLE, False),
+        Column("instant_unstake_delinquency_threshold_ratio", DOUBLE, False),
+        Column("num_delegation_validators", BIGINT, False),
+        Column("minimum_stake_lamports", BIGINT, False),
+        Column("minimum_voting_epochs", BIGINT, False),
+    ),
+    partition="observed_epoch",
+)
+
 TABLES = (
     EPOCHS,
     VOTE_ACCOUNTS,
@@ -140,4 +163,5 @@ TABLES = (
     INFLATION_REWARDS,
     CLUSTER_NODES,
     VALIDATOR_HISTORY,
+    STAKENET_CONFIG,
 )

@@ -15,7 +15,7 @@ from solders.epoch_schedule import EpochSchedule
 from solders.rpc.responses import RpcVoteAccountStatus
 
 from ingestion.rpc import SolanaRpc, run_sync
-from ingestion.solana import fetch, helpers, validator_history, vote_state
+from ingestion.solana import fetch, helpers, steward_config, validator_history, vote_state
 from ingestion.solana.cluster import RpcConfig, cluster_position, require_closed
 from ingestion.solana.settings import (
     BLOCK_PRODUCTION,
@@ -24,6 +24,7 @@ from ingestion.solana.settings import (
     EPOCHS,
     INFLATION_REWARDS,
     LEADER_SCHEDULE,
+    STAKENET_CONFIG,
     VALIDATOR_HISTORY,
     VOTE_ACCOUNTS,
 )
@@ -117,8 +118,9 @@ def solana_source(config: RpcConfig, epochs: list[int]) -> Any:
             try:
                 state = None if data is None else vote_state.decode(data)
             except vote_state.VoteStateError as exc:
-                log.warning("vote account %s not decoded (%s): its older credits stay unknown",
-                            address, exc)
+                log.warning(
+                    "vote account %s not decoded (%s): its older credits stay unknown", address, exc
+                )
                 continue
             if state is not None:
                 for row in vote_state.epoch_credit_rows(address, state, epochs, current):
@@ -212,7 +214,9 @@ def solana_source(config: RpcConfig, epochs: list[int]) -> Any:
         # StakeNet keeps 512 epochs per validator, whatever the RPC node has forgotten.
         status, current = cluster.vote_accounts
         addresses = [validator_history.address(v) for v in helpers.vote_pubkeys(status)]
-        found = cluster.ask(lambda rpc: fetch.account_data(rpc, addresses, what="validator-history"))
+        found = cluster.ask(
+            lambda rpc: fetch.account_data(rpc, addresses, what="validator-history")
+        )
         rows: list[dict[str, Any]] = []
         for address, data in zip(addresses, found, strict=True):
             if data is None:
@@ -225,6 +229,30 @@ def solana_source(config: RpcConfig, epochs: list[int]) -> Any:
             rows += validator_history.history_rows(history, epochs, current)
         yield rows
 
+    @dlt.resource(
+        name=STAKENET_CONFIG.name,
+        primary_key=STAKENET_CONFIG.key,
+        write_disposition="merge",
+        columns=STAKENET_CONFIG.dlt_columns(),
+    )
+    def stakenet_config() -> Rows:
+        _, current = cluster.position
+        address = steward_config.JITOSOL_CONFIG
+        (data,) = cluster.ask(lambda rpc: fetch.account_data(rpc, [address], what="steward"))
+        try:
+            if data is not None:
+                yield [steward_config.config_row(address, data, current)]
+                return
+            reason = "no such account"
+        except steward_config.StewardConfigError as exc:
+            reason = str(exc)
+        log.warning(
+            "StakeNet's steward Config %s is not readable (%s): scores use the documented "
+            "defaults (seed stakenet_parameters)",
+            address,
+            reason,
+        )
+
     return (
         epochs_resource,
         vote_accounts,
@@ -234,6 +262,7 @@ def solana_source(config: RpcConfig, epochs: list[int]) -> Any:
         inflation_rewards,
         cluster_nodes,
         validator_history_resource,
+        stakenet_config,
     )
 
 

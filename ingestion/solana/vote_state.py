@@ -91,7 +91,7 @@ def _root(r: _Reader) -> int | None:
 def _credits(r: _Reader) -> tuple[tuple[int, int, int], ...]:
     count = r.u64()
     raw = r.take(count * 24)
-    return tuple(struct.iter_unpack("<QQQ", raw))  # type: ignore[arg-type]
+    return tuple(struct.iter_unpack("<QQQ", raw))
 
 
 def decode(data: bytes) -> VoteState:

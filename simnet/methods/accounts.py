@@ -1,4 +1,4 @@
-"""Account methods: getAccountInfo and getMultipleAccounts for vote and validator-history accounts."""
+"""getAccountInfo and getMultipleAccounts: vote, validator-history and steward Config accounts."""
 
 from __future__ import annotations
 

@@ -68,6 +68,7 @@ MODELS = {
     "int_mev_sandwiches",
     "int_mev_transaction_tips",
     "int_mev_unprofitable_arbitrage",
+    "int_stakenet_parameters",
     "int_token_usd_hourly",
     "int_validator_commission_rugs",
     "int_validator_epochs",
@@ -91,6 +92,7 @@ MODELS = {
     "stg_solana__token_balance_changes",
     "stg_solana__transactions",
     "stg_solana__validator_history",
+    "stg_solana__stakenet_config",
     "stg_solana__vote_accounts",
     "validator_mev_epochs",
     "validator_score_components",
@@ -402,7 +404,7 @@ def test_rewards_off_the_price_of_a_point_fail_with_the_numbers(
     assert "epoch 701: 1 of 3 validators were paid off the price of a point (1.000e-06" in message
     assert (
         "vote_z: 21600000000 lamports for stake 3000000000000"
-        " (getVoteAccounts observed in epoch 701) × 6000 credits" in message
+        " (getVoteAccounts observed in epoch 701) x 6000 credits" in message
     )
 
 
@@ -414,7 +416,13 @@ def test_loaded_blocks_that_differ_from_production_fail_with_the_numbers(
     rows = raw_rows({(700, "node_a"): (8, 8), (701, "node_a"): (4, 3), (701, "node_b"): (4, 3)})
     rows["raw_solana.epochs"] = [
         {"epoch": 700, "first_slot": 0, "last_slot": 7, "slots_in_epoch": 8, "observed_epoch": 702},
-        {"epoch": 701, "first_slot": 8, "last_slot": 15, "slots_in_epoch": 8, "observed_epoch": 702},
+        {
+            "epoch": 701,
+            "first_slot": 8,
+            "last_slot": 15,
+            "slots_in_epoch": 8,
+            "observed_epoch": 702,
+        },
     ]
     leaders = ["node_a"] * 4 + ["node_b"] * 4
     skipped = {8 + 3}  # node_a's fourth slot

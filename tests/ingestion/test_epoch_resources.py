@@ -31,6 +31,7 @@ TABLES = (
     "inflation_rewards",
     "cluster_nodes",
     "validator_history",
+    "stakenet_config",
 )
 BIGINT, TEXT, BOOL = "bigint", "character varying", "boolean"
 DOUBLE, TIME = "double precision", "timestamp with time zone"
@@ -71,6 +72,21 @@ CONTRACT = {
             "earned": BIGINT,
             "observed_epoch": BIGINT,
             "source": TEXT,
+        },
+        "stakenet_config": {
+            "observed_epoch": BIGINT,
+            "config_address": TEXT,
+            "mev_commission_range": BIGINT,
+            "epoch_credits_range": BIGINT,
+            "commission_range": BIGINT,
+            "mev_commission_bps_threshold": BIGINT,
+            "commission_threshold": BIGINT,
+            "historical_commission_threshold": BIGINT,
+            "scoring_delinquency_threshold_ratio": DOUBLE,
+            "instant_unstake_delinquency_threshold_ratio": DOUBLE,
+            "num_delegation_validators": BIGINT,
+            "minimum_stake_lamports": BIGINT,
+            "minimum_voting_epochs": BIGINT,
         },
         "validator_history": {
             "epoch": BIGINT,
@@ -231,6 +247,12 @@ def test_tables_match_simnet_responses_and_truth(
         assert loaded == {v: n for v, n in expected.items() if v in known}
         assert all(r["effective_slot"] // SLOTS == r["epoch"] + 1 for r in rewards)
 
+    # The steward's Config as simnet's chain holds it: the documented parameters.
+    (config,) = table(wh, "raw_solana", "stakenet_config")
+    assert config["config_address"] == "jitoVjT9jRUyeXHzvCwzPgHj7yWNRhLcUoXtes4wtjv"
+    assert (config["observed_epoch"], config["num_delegation_validators"]) == (CURRENT, 400)
+    assert config["scoring_delinquency_threshold_ratio"] == 0.97
+
     nodes = rpc(simnet.url, "getClusterNodes")
     loaded_nodes = {r["identity"]: r for r in table(wh, "raw_solana", "cluster_nodes")}
     assert len(loaded_nodes) == len(nodes)
@@ -247,7 +269,7 @@ def test_tables_match_simnet_responses_and_truth(
 
     # What simnet serves passes the gates that guard these tables.
     for name in TABLES:
-        scope = [CURRENT] if name == "cluster_nodes" else EPOCHS
+        scope = [CURRENT] if name in ("cluster_nodes", "stakenet_config") else EPOCHS
         result = run_suite(wh, f"raw_solana.{name}", epochs=scope, run_id="simnet")
         assert result.success and result.rows_checked > 0, result.summary()
 

@@ -11,9 +11,8 @@ from pathlib import Path
 import pytest
 from epoch_harness import get_json, load, post_json, query, rpc
 
-from ingestion.solana import RpcConfig, make_source
+from ingestion.solana import RpcConfig, make_source, vote_state
 from ingestion.solana import validator_history as vh
-from ingestion.solana import vote_state
 from simnet.server import SimnetHandle, start_simnet
 
 SLOTS = 512
@@ -109,7 +108,9 @@ def test_backfill_past_the_rpc_window_loads_credits_equal_to_the_truth(
         BACKFILL,
     )
     loaded = {(e, v): (n, s) for e, v, n, s in rows}
-    listed = {v for (v,) in query(warehouse_url, "select vote_pubkey from raw_solana.vote_accounts")}
+    listed = {
+        v for (v,) in query(warehouse_url, "select vote_pubkey from raw_solana.vote_accounts")
+    }
     assert listed
     checked = zero = from_state = 0
     for epoch in BACKFILL:

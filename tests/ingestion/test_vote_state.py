@@ -57,9 +57,7 @@ def state(version: int, votes: int, voters: int, entries: list[tuple[int, int, i
     )  # fmt: skip
 
 
-@pytest.mark.parametrize(
-    ("version", "commission_at"), [(0, 1909), (1, 68), (2, 68), (3, 132)]
-)
+@pytest.mark.parametrize(("version", "commission_at"), [(0, 1909), (1, 68), (2, 68), (3, 132)])
 def test_every_version_decodes_node_commission_root_and_credits(
     version: int, commission_at: int
 ) -> None:

@@ -14,6 +14,7 @@ RAW = [
     "raw/solana/inflation_rewards",
     "raw/solana/cluster_nodes",
     "raw/solana/validator_history",
+    "raw/solana/stakenet_config",
     "raw/solana/blocks",
     "raw/solana/block_rewards",
     "raw/solana/sampled_windows",
@@ -40,6 +41,7 @@ MODELS = [
     "intermediate/int_mev_sandwiches",
     "intermediate/int_mev_transaction_tips",
     "intermediate/int_mev_unprofitable_arbitrage",
+    "intermediate/int_stakenet_parameters",
     "intermediate/int_token_usd_hourly",
     "intermediate/int_validator_commission_rugs",
     "intermediate/int_validator_epochs",
@@ -84,6 +86,7 @@ MODELS = [
     "staging/stg_solana__token_balance_changes",
     "staging/stg_solana__transactions",
     "staging/stg_solana__validator_history",
+    "staging/stg_solana__stakenet_config",
     "staging/stg_solana__vote_accounts",
     "staging/tokens",
 ]

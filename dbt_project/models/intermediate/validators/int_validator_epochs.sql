@@ -142,7 +142,10 @@ final as (
                 then concat(
                     'vote account state (getMultipleAccounts)',
                     ' observed in epoch ' || epoch_credits.observed_epoch,
-                    case when epoch_credits.source <> 'vote_state' then ': no entry, none earned' end
+                    case
+                        when epoch_credits.source <> 'vote_state'
+                            then ': no entry, none earned'
+                    end
                 )
             when epoch_credits.credits is not null
                 then concat(

@@ -13,7 +13,8 @@ final as (
         -- Recomputed rather than trusted: the delta is the definition of credits earned.
         (credits - previous_credits)::bigint as credits,
         observed_epoch::bigint as observed_epoch,
-        coalesce(source, 'getVoteAccounts')::text as source
+        -- Rows loaded before the column existed all came from getVoteAccounts.
+        coalesce(source, 'getVoteAccounts')::text as source  -- noqa: RF04
     from raw_epoch_credits
 )
 
