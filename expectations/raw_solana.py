@@ -129,6 +129,51 @@ def cluster_nodes() -> list[Expectation]:
     ]
 
 
+def validator_history() -> list[Expectation]:
+    """One row per vote account and closed epoch of StakeNet's validator-history accounts."""
+    import great_expectations.expectations as gxe
+
+    return [
+        *at_least_zero("epoch", "activated_stake", "epoch_credits", "leader_slots"),
+        gxe.ExpectColumnValuesToBeBetween(column="commission", min_value=0, max_value=100),
+        gxe.ExpectColumnValuesToBeBetween(
+            column="mev_commission_bps", min_value=0, max_value=10_000
+        ),
+        gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+            column_A="leader_slots", column_B="blocks_produced", or_equal=True
+        ),
+        *pubkeys("vote_pubkey"),
+        _observed_after(strictly=True),
+    ]
+
+
+def stakenet_config() -> list[Expectation]:
+    """One row per epoch the steward's Config was read in: its scoring parameters."""
+    import great_expectations.expectations as gxe
+
+    return [
+        *at_least_zero("observed_epoch", "minimum_stake_lamports", "minimum_voting_epochs"),
+        *(
+            gxe.ExpectColumnValuesToBeBetween(column=c, min_value=1, max_value=512)
+            for c in ("mev_commission_range", "epoch_credits_range", "commission_range")
+        ),
+        gxe.ExpectColumnValuesToBeBetween(
+            column="mev_commission_bps_threshold", min_value=0, max_value=10_000
+        ),
+        *(
+            gxe.ExpectColumnValuesToBeBetween(column=c, min_value=0, max_value=100)
+            for c in ("commission_threshold", "historical_commission_threshold")
+        ),
+        *(
+            gxe.ExpectColumnValuesToBeBetween(column=c, min_value=0, max_value=1)
+            for c in (
+                "scoring_delinquency_threshold_ratio",
+                "instant_unstake_delinquency_threshold_ratio",
+            )
+        ),
+    ]
+
+
 SUITES: dict[str, SuiteSpec] = {
     spec.table: spec
     for spec in (
@@ -140,5 +185,7 @@ SUITES: dict[str, SuiteSpec] = {
         SuiteSpec("raw_solana.inflation_rewards", inflation_rewards),
         # A snapshot of the cluster as it is, filed under the epoch it was observed in.
         SuiteSpec("raw_solana.cluster_nodes", cluster_nodes),
+        SuiteSpec("raw_solana.validator_history", validator_history),
+        SuiteSpec("raw_solana.stakenet_config", stakenet_config),
     )
 }

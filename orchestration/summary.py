@@ -22,12 +22,23 @@ limit 10
 """
 
 
-# The best few validators of each scoring profile in the epoch, with why they score as they do.
+# The best few validators of each scoring profile in the epoch, with why they score as they do;
+# a gated validator (score 0) is no recommendation, so a profile with none eligible has one row
+# of nulls.
 TOP_SCORES = """
-select profile, rank, vote_account, total_score, explanation
-from marts.validator_scores
-where epoch = %s and rank <= %s
-order by profile, rank
+with profiles as (
+    select distinct profile from marts.validator_scores where epoch = %(epoch)s
+)
+select profiles.profile, top.rank, top.vote_account, top.total_score, top.explanation
+from profiles
+left join lateral (
+    select rank, vote_account, total_score, explanation
+    from marts.validator_scores as s
+    where s.epoch = %(epoch)s and s.profile = profiles.profile and s.is_eligible is not false
+    order by rank
+    limit %(top)s
+) as top on true
+order by profiles.profile, top.rank
 """
 TOP_PER_PROFILE = 3
 
@@ -129,9 +140,14 @@ class Summary:
                 lines.append(f"  {vote:<44} {float(stake):>14,.0f} {commission:>3}% {rate:>9}")
         if self.top_scores:
             lines.append(f"top validators by scoring profile, epoch {max(self.epochs)}:")
+            shown_profile = None
             for profile, rank, vote, score, explanation in self.top_scores:
-                if rank == 1:
+                if vote is None:
+                    lines.append(f"  {profile}: none eligible")
+                    continue
+                if profile != shown_profile:
                     lines.append(f"  {profile}:")
+                    shown_profile = profile
                 # An unknown total (a gate that could not be judged) prints as "?".
                 shown = "?" if score is None else f"{float(score):.2f}"
                 lines.append(f"    {rank}. {vote:<44} {shown:>6}  {explanation}")
@@ -234,7 +250,9 @@ def collect_summary(url: str, epochs: list[int], outcomes: list[EpochOutcome]) -
         if epochs and "marts.fct_validator_epochs" in counts:
             top = conn.execute(TOP_VALIDATORS, (max(epochs),)).fetchall()
         if epochs and "marts.validator_scores" in counts:
-            scores = conn.execute(TOP_SCORES, (max(epochs), TOP_PER_PROFILE)).fetchall()
+            scores = conn.execute(
+                TOP_SCORES, {"epoch": max(epochs), "top": TOP_PER_PROFILE}
+            ).fetchall()
         market_mev = _market_and_mev(conn, counts, epochs) if epochs else {}
     return Summary(
         epochs=epochs,

@@ -78,6 +78,9 @@ class Profile:
     # The node keeps this many epochs of recent slots in its ledger; older skipped slots answer
     # -32009 (long-term storage) instead of -32007, as a provider backed by Bigtable does.
     local_ledger_epochs: float = 1.0
+    # SlotHistory's MAX_ENTRIES: getBlockProduction knows only the last this-many slots, about 2.4
+    # mainnet epochs (agave answers "firstSlot ... is too small" before them).
+    slot_history: int = 1024 * 1024
     median_priority_fees: float = 12_000_000.0
     median_tips: float = 6_000_000.0
     # Years since inflation began at genesis: 8% tapering 15% a year puts slot 0 near 4.5%.

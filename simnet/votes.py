@@ -14,6 +14,8 @@ from simnet.rng import rng
 MAX_CREDITS_PER_BLOCK = 16
 # getVoteAccounts keeps only this many epochCredits entries (MAX_RPC_VOTE_ACCOUNT_INFO_EPOCH_...).
 CREDIT_HISTORY = 5
+# The vote account itself keeps this many (the vote program's MAX_EPOCH_CREDITS_HISTORY).
+STATE_CREDIT_HISTORY = 64
 DELINQUENT_SLOT_DISTANCE = 128
 # A vote account's root trails its last vote by about the tower's depth.
 ROOT_DISTANCE = 31
@@ -29,6 +31,8 @@ class VoteState:
     commission: int
     last_vote: int
     root_slot: int
+    # [epoch, cumulative credits, previous cumulative] of the epochs it earned credits in, as the
+    # account keeps them (getVoteAccounts shows the last CREDIT_HISTORY of these).
     epoch_credits: list[list[int]]
 
 
@@ -46,7 +50,8 @@ def credits_earned(cluster: Cluster, epoch: int, through_slot: int) -> npt.NDArr
     return np.where(pop.exists(epoch), credits, 0)
 
 
-def _credit_matrix(cluster: Cluster, slot: int) -> npt.NDArray[np.int64]:
+def credit_matrix(cluster: Cluster, slot: int) -> npt.NDArray[np.int64]:
+    """Return credits earned by epoch (rows, from 0 to the slot's) and validator (columns)."""
     epoch = cluster.schedule.epoch(slot)
     rows = [
         credits_earned(cluster, e, min(cluster.schedule.last_slot(e), slot))
@@ -59,7 +64,7 @@ def vote_states(cluster: Cluster, slot: int) -> list[VoteState]:
     """Return every existing vote account's state at a slot, in population order."""
     pop = cluster.population
     epoch = cluster.schedule.epoch(slot)
-    earned = _credit_matrix(cluster, slot)
+    earned = credit_matrix(cluster, slot)
     total = np.cumsum(earned, axis=0)
     stakes = pop.stakes(epoch)
     # Worse voters lag further behind the tip.
@@ -73,7 +78,7 @@ def vote_states(cluster: Cluster, slot: int) -> list[VoteState]:
             [e, int(total[e, i]), int(total[e, i] - earned[e, i])]
             for e in range(v.first_epoch, epoch + 1)
             if earned[e, i] > 0
-        ][-CREDIT_HISTORY:]
+        ][-STATE_CREDIT_HISTORY:]
         voting_until = min(slot, int(pop.down_from_slot[i]) - 1)
         last_vote = cluster.latest_block(max(voting_until - int(lag[i]), 0))
         states.append(

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 
+from solders.account_decoder import UiAccountEncoding
 from solders.epoch_schedule import EpochSchedule
 from solders.pubkey import Pubkey
 from solders.rpc.config import (
+    RpcAccountInfoConfig,
     RpcBlockProductionConfig,
     RpcBlockProductionConfigRange,
     RpcEpochConfig,
@@ -22,6 +24,7 @@ from solders.rpc.requests import (
     GetInflationRate,
     GetInflationReward,
     GetLeaderSchedule,
+    GetMultipleAccounts,
     GetVoteAccounts,
 )
 from solders.rpc.responses import (
@@ -33,6 +36,7 @@ from solders.rpc.responses import (
     GetInflationRateResp,
     GetInflationRewardResp,
     GetLeaderScheduleResp,
+    GetMultipleAccountsResp,
     GetVoteAccountsResp,
     RpcBlockProduction,
     RpcContactInfo,
@@ -41,12 +45,14 @@ from solders.rpc.responses import (
     RpcVoteAccountStatus,
 )
 
-from ingestion.rpc import SlotSkipped, SolanaRpc
+from ingestion.rpc import RpcError, SlotSkipped, SolanaRpc
 from ingestion.solana.cluster import FINALIZED
 from ingestion.solana.helpers import epoch_bounds
 
 # Addresses per getInflationReward request: a few kB of body, well under nodes' request limits.
 INFLATION_REWARD_CHUNK = 100
+# getMultipleAccounts takes at most 100 keys (agave's MAX_MULTIPLE_ACCOUNTS).
+MULTIPLE_ACCOUNTS_CHUNK = 100
 # First window searched back from an epoch's last slot for its last block; doubled until found.
 LAST_BLOCK_WINDOW = 64
 
@@ -62,7 +68,8 @@ async def vote_accounts(rpc: SolanaRpc) -> RpcVoteAccountStatus:
 
 async def block_production(
     rpc: SolanaRpc, schedule: EpochSchedule, epoch: int
-) -> RpcBlockProduction:
+) -> RpcBlockProduction | None:
+    """The epoch's production; None when the node's SlotHistory no longer reaches its start."""
     first, last = epoch_bounds(schedule, epoch)
     body = GetBlockProduction(
         RpcBlockProductionConfig(
@@ -71,7 +78,13 @@ async def block_production(
         )
     )
     what = f"getBlockProduction(epoch {epoch}, slots {first}-{last})"
-    return (await rpc.call(body, GetBlockProductionResp, what=what)).value
+    try:
+        return (await rpc.call(body, GetBlockProductionResp, what=what)).value
+    except RpcError as err:
+        # Agave keeps SlotHistory's last 1,048,576 slots (~2.4 epochs) and refuses older ranges.
+        if "RPC error -32602" in str(err) and "is too small" in str(err):
+            return None
+        raise
 
 
 async def _block_time(rpc: SolanaRpc, slot: int) -> int | None:
@@ -138,3 +151,19 @@ async def inflation_rewards(
 
 async def cluster_nodes(rpc: SolanaRpc) -> list[RpcContactInfo]:
     return (await rpc.call(GetClusterNodes(), GetClusterNodesResp, what="getClusterNodes")).value
+
+
+async def account_data(rpc: SolanaRpc, addresses: list[str], what: str) -> list[bytes | None]:
+    """Each address's account data (None where there is no account), read at finalized."""
+    config = RpcAccountInfoConfig(encoding=UiAccountEncoding.Base64, commitment=FINALIZED)
+
+    async def chunk(part: list[str]) -> list[bytes | None]:
+        body = GetMultipleAccounts([Pubkey.from_string(a) for a in part], config)
+        label = f"getMultipleAccounts({len(part)} {what} accounts from {part[0]})"
+        found = (await rpc.call(body, GetMultipleAccountsResp, what=label)).value
+        return [None if account is None else bytes(account.data) for account in found]
+
+    step = MULTIPLE_ACCOUNTS_CHUNK
+    parts = [addresses[i : i + step] for i in range(0, len(addresses), step)]
+    results = await asyncio.gather(*(chunk(p) for p in parts))
+    return [data for result in results for data in result]

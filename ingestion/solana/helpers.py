@@ -100,6 +100,7 @@ def epoch_credit_rows(status: RpcVoteAccountStatus, observed_epoch: int) -> list
             "previous_credits": previous,
             "earned": credits - previous,
             "observed_epoch": observed_epoch,
+            "source": "getVoteAccounts",
         }
         for _, account in _accounts(status)
         for epoch, credits, previous in account.epoch_credits

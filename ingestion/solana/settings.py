@@ -49,6 +49,8 @@ EPOCH_CREDITS = Table(
         Column("previous_credits", BIGINT, False),
         Column("earned", BIGINT, False),
         Column("observed_epoch", BIGINT, False),
+        # getVoteAccounts (its last 5 epochs) or vote_state (the account's own 64); null before.
+        Column("source", TEXT),
     ),
 )
 
@@ -103,6 +105,55 @@ CLUSTER_NODES = Table(
     partition="observed_epoch",
 )
 
+# StakeNet's validator-history accounts (ingestion/solana/validator_history.py), one row per vote
+# account and loaded epoch; a field its keepers never wrote is null.
+VALIDATOR_HISTORY = Table(
+    "validator_history",
+    ("epoch", "vote_pubkey"),
+    (
+        Column("epoch", BIGINT, False),
+        Column("vote_pubkey", TEXT, False),
+        Column("activated_stake", BIGINT),
+        Column("commission", BIGINT),
+        Column("mev_commission_bps", BIGINT),
+        Column("epoch_credits", BIGINT),
+        Column("client_type", BIGINT),
+        Column("client_version", TEXT),
+        Column("is_superminority", BOOL),
+        Column("stake_rank", BIGINT),
+        Column("mev_earned_centisol", BIGINT),
+        Column("leader_slots", BIGINT),
+        Column("blocks_produced", BIGINT),
+        Column("merkle_root_upload_authority", TEXT),
+        Column("is_bam_connected", BOOL),
+        Column("validator_age", BIGINT),
+        Column("observed_epoch", BIGINT, False),
+    ),
+)
+
+# The Jito StakeNet steward's Config (ingestion/solana/steward_config.py): the scoring parameters
+# JitoSOL runs with, one row per epoch the account was read in.
+STAKENET_CONFIG = Table(
+    "stakenet_config",
+    ("observed_epoch",),
+    (
+        Column("observed_epoch", BIGINT, False),
+        Column("config_address", TEXT, False),
+        Column("mev_commission_range", BIGINT, False),
+        Column("epoch_credits_range", BIGINT, False),
+        Column("commission_range", BIGINT, False),
+        Column("mev_commission_bps_threshold", BIGINT, False),
+        Column("commission_threshold", BIGINT, False),
+        Column("historical_commission_threshold", BIGINT, False),
+        Column("scoring_delinquency_threshold_ratio", DOUBLE, False),
+        Column("instant_unstake_delinquency_threshold_ratio", DOUBLE, False),
+        Column("num_delegation_validators", BIGINT, False),
+        Column("minimum_stake_lamports", BIGINT, False),
+        Column("minimum_voting_epochs", BIGINT, False),
+    ),
+    partition="observed_epoch",
+)
+
 TABLES = (
     EPOCHS,
     VOTE_ACCOUNTS,
@@ -111,4 +162,6 @@ TABLES = (
     LEADER_SCHEDULE,
     INFLATION_REWARDS,
     CLUSTER_NODES,
+    VALIDATOR_HISTORY,
+    STAKENET_CONFIG,
 )

@@ -15,7 +15,7 @@ from solders.epoch_schedule import EpochSchedule
 from solders.rpc.responses import RpcVoteAccountStatus
 
 from ingestion.rpc import SolanaRpc, run_sync
-from ingestion.solana import fetch, helpers
+from ingestion.solana import fetch, helpers, steward_config, validator_history, vote_state
 from ingestion.solana.cluster import RpcConfig, cluster_position, require_closed
 from ingestion.solana.settings import (
     BLOCK_PRODUCTION,
@@ -24,6 +24,8 @@ from ingestion.solana.settings import (
     EPOCHS,
     INFLATION_REWARDS,
     LEADER_SCHEDULE,
+    STAKENET_CONFIG,
+    VALIDATOR_HISTORY,
     VOTE_ACCOUNTS,
 )
 
@@ -104,8 +106,26 @@ def solana_source(config: RpcConfig, epochs: list[int]) -> Any:
     )
     def epoch_credits() -> Rows:
         # The whole history the snapshot holds, not only `epochs`: each snapshot adds to it.
+        # Epochs before getVoteAccounts' five come from the vote accounts' own state (64).
         status, current = cluster.vote_accounts
-        yield helpers.epoch_credit_rows(status, observed_epoch=current)
+        rows = {
+            (row["epoch"], row["vote_pubkey"]): row
+            for row in helpers.epoch_credit_rows(status, observed_epoch=current)
+        }
+        addresses = helpers.vote_pubkeys(status)
+        states = cluster.ask(lambda rpc: fetch.account_data(rpc, addresses, what="vote"))
+        for address, data in zip(addresses, states, strict=True):
+            try:
+                state = None if data is None else vote_state.decode(data)
+            except vote_state.VoteStateError as exc:
+                log.warning(
+                    "vote account %s not decoded (%s): its older credits stay unknown", address, exc
+                )
+                continue
+            if state is not None:
+                for row in vote_state.epoch_credit_rows(address, state, epochs, current):
+                    rows.setdefault((row["epoch"], address), row)
+        yield list(rows.values())
 
     @dlt.resource(
         name=BLOCK_PRODUCTION.name,
@@ -120,6 +140,13 @@ def solana_source(config: RpcConfig, epochs: list[int]) -> Any:
             return await asyncio.gather(*(fetch.block_production(rpc, schedule, e) for e in epochs))
 
         for epoch, production in zip(epochs, cluster.ask(all_epochs), strict=True):
+            if production is None:
+                log.warning(
+                    "getBlockProduction no longer reaches epoch %d (RPC nodes keep about 2.4 "
+                    "epochs of slot history); its leader slots and blocks stay unknown",
+                    epoch,
+                )
+                continue
             yield helpers.block_production_rows(production, epoch)
 
     @dlt.resource(
@@ -177,6 +204,55 @@ def solana_source(config: RpcConfig, epochs: list[int]) -> Any:
         _, current = cluster.position
         yield helpers.cluster_node_rows(cluster.ask(fetch.cluster_nodes), observed_epoch=current)
 
+    @dlt.resource(
+        name=VALIDATOR_HISTORY.name,
+        primary_key=VALIDATOR_HISTORY.key,
+        write_disposition="merge",
+        columns=VALIDATOR_HISTORY.dlt_columns(),
+    )
+    def validator_history_resource() -> Rows:
+        # StakeNet keeps 512 epochs per validator, whatever the RPC node has forgotten.
+        status, current = cluster.vote_accounts
+        addresses = [validator_history.address(v) for v in helpers.vote_pubkeys(status)]
+        found = cluster.ask(
+            lambda rpc: fetch.account_data(rpc, addresses, what="validator-history")
+        )
+        rows: list[dict[str, Any]] = []
+        for address, data in zip(addresses, found, strict=True):
+            if data is None:
+                continue  # StakeNet does not track this validator
+            try:
+                history = validator_history.decode(data)
+            except validator_history.ValidatorHistoryError as exc:
+                log.warning("validator-history account %s not decoded (%s)", address, exc)
+                continue
+            rows += validator_history.history_rows(history, epochs, current)
+        yield rows
+
+    @dlt.resource(
+        name=STAKENET_CONFIG.name,
+        primary_key=STAKENET_CONFIG.key,
+        write_disposition="merge",
+        columns=STAKENET_CONFIG.dlt_columns(),
+    )
+    def stakenet_config() -> Rows:
+        _, current = cluster.position
+        address = steward_config.JITOSOL_CONFIG
+        (data,) = cluster.ask(lambda rpc: fetch.account_data(rpc, [address], what="steward"))
+        try:
+            if data is not None:
+                yield [steward_config.config_row(address, data, current)]
+                return
+            reason = "no such account"
+        except steward_config.StewardConfigError as exc:
+            reason = str(exc)
+        log.warning(
+            "StakeNet's steward Config %s is not readable (%s): scores use the documented "
+            "defaults (seed stakenet_parameters)",
+            address,
+            reason,
+        )
+
     return (
         epochs_resource,
         vote_accounts,
@@ -185,6 +261,8 @@ def solana_source(config: RpcConfig, epochs: list[int]) -> Any:
         leader_schedule,
         inflation_rewards,
         cluster_nodes,
+        validator_history_resource,
+        stakenet_config,
     )
 
 

@@ -12,7 +12,7 @@ Handler = Callable[[Cluster, Any], Any]
 
 def registry() -> dict[str, Handler]:
     """Return every supported method by its RPC name."""
-    from simnet.methods import blocks, cluster_info, nodes, rewards, validators
+    from simnet.methods import accounts, blocks, cluster_info, nodes, rewards, validators
 
     return {
         **cluster_info.METHODS,
@@ -20,4 +20,5 @@ def registry() -> dict[str, Handler]:
         **blocks.METHODS,
         **rewards.METHODS,
         **nodes.METHODS,
+        **accounts.METHODS,
     }

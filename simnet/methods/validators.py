@@ -10,10 +10,7 @@ from simnet import params
 from simnet.cluster import Cluster
 from simnet.errors import invalid_params
 from simnet.methods.common import with_context
-from simnet.votes import DELINQUENT_SLOT_DISTANCE, is_delinquent, vote_states
-
-# SlotHistory's MAX_ENTRIES: the bank only knows whether the last 1,048,576 slots had a block.
-SLOT_HISTORY_ENTRIES = 1024 * 1024
+from simnet.votes import CREDIT_HISTORY, DELINQUENT_SLOT_DISTANCE, is_delinquent, vote_states
 
 
 def get_vote_accounts(cluster: Cluster, raw: Any) -> dict[str, Any]:
@@ -34,7 +31,7 @@ def get_vote_accounts(cluster: Cluster, raw: Any) -> dict[str, Any]:
         info = {
             "activatedStake": state.activated_stake,
             "commission": state.commission,
-            "epochCredits": state.epoch_credits,
+            "epochCredits": state.epoch_credits[-CREDIT_HISTORY:],
             "epochVoteAccount": state.epoch_vote_account,
             "lastVote": state.last_vote,
             "nodePubkey": v.identity,
@@ -63,7 +60,7 @@ def _range(cluster: Cluster, config: dict[str, Any], slot: int) -> tuple[int, in
     last = slot if last is None else last
     if last < first:
         raise invalid_params(f"lastSlot, {last}, cannot be less than firstSlot, {first}")
-    oldest = max(slot + 1 - SLOT_HISTORY_ENTRIES, 0)
+    oldest = max(slot + 1 - cluster.profile.slot_history, 0)
     if first < oldest:
         raise invalid_params(f"firstSlot, {first}, is too small; min {oldest}")
     if last > slot:

@@ -68,6 +68,7 @@ MODELS = {
     "int_mev_sandwiches",
     "int_mev_transaction_tips",
     "int_mev_unprofitable_arbitrage",
+    "int_stakenet_parameters",
     "int_token_usd_hourly",
     "int_validator_commission_rugs",
     "int_validator_epochs",
@@ -91,6 +92,8 @@ MODELS = {
     "stg_solana__sol_balance_changes",
     "stg_solana__token_balance_changes",
     "stg_solana__transactions",
+    "stg_solana__validator_history",
+    "stg_solana__stakenet_config",
     "stg_solana__vote_accounts",
     "validator_mev_epochs",
     "validator_score_components",
@@ -358,6 +361,97 @@ def test_mev_reconciliation_names_the_numbers(warehouse_url: str, tmp_path: Path
     # Epoch 700, without Jito data, reconciles and builds.
     result = run_dbt(warehouse_url, [*BUILD, "--vars", json.dumps({"epochs": [700]})], tmp_path)
     assert_all_passed(result)
+
+
+def test_rewards_off_the_price_of_a_point_fail_with_the_numbers(
+    warehouse_url: str, tmp_path: Path
+) -> None:
+    # Three 10% validators observed in epoch 701 itself, 6,000 credits each; inflation pays
+    # 10^-6 lamports per stake-credit, but vote_z got 20% more than its points earn.
+    stakes = {"vote_x": 1_000, "vote_y": 2_000, "vote_z": 3_000}
+    paid = {"vote_x": 1.0, "vote_y": 1.0, "vote_z": 1.2}
+    rows = raw_rows({})
+    rows["raw_solana.epochs"] = rows["raw_solana.epochs"][1:]
+    rows["raw_solana.vote_accounts"] = [
+        {
+            "epoch": 701,
+            "vote_pubkey": vote,
+            "node_pubkey": f"node_{vote}",
+            "activated_stake": sol * 10**9,
+            "commission": 10,
+            "delinquent": False,
+            "credits": 6_000,
+            "observed_epoch": 701,
+        }
+        for vote, sol in stakes.items()
+    ]
+    rows["raw_solana.inflation_rewards"] = [
+        {
+            "epoch": 701,
+            "vote_pubkey": vote,
+            "commission": 10,
+            "amount": round(sol * 10**9 * 6_000 * 10**-6 * paid[vote] / 10),
+        }
+        for vote, sol in stakes.items()
+    ]
+    load_raw(warehouse_url, rows)
+
+    result = run_dbt(warehouse_url, [*BUILD, *FCT_VALIDATOR_EPOCHS], tmp_path)
+
+    assert isinstance(result.result, RunExecutionResult)
+    errors = {r.node.name: str(r.message) for r in result.result.results if r.status == "error"}
+    assert list(errors) == ["assert_fct_validator_epochs_rewards_reconcile"]
+    message = errors["assert_fct_validator_epochs_rewards_reconcile"]
+    assert "epoch 701: 1 of 3 validators were paid off the price of a point (1.000e-06" in message
+    assert (
+        "vote_z: 21600000000 lamports for stake 3000000000000"
+        " (getVoteAccounts observed in epoch 701) x 6000 credits" in message
+    )
+
+
+def test_loaded_blocks_that_differ_from_production_fail_with_the_numbers(
+    warehouse_url: str, tmp_path: Path
+) -> None:
+    # Epoch 701 has 8 slots, all loaded: node_b produced its 4, getBlockProduction says 3.
+    # Epoch 700 is only partly loaded: its blocks are not compared with its production.
+    rows = raw_rows({(700, "node_a"): (8, 8), (701, "node_a"): (4, 3), (701, "node_b"): (4, 3)})
+    rows["raw_solana.epochs"] = [
+        {"epoch": 700, "first_slot": 0, "last_slot": 7, "slots_in_epoch": 8, "observed_epoch": 702},
+        {
+            "epoch": 701,
+            "first_slot": 8,
+            "last_slot": 15,
+            "slots_in_epoch": 8,
+            "observed_epoch": 702,
+        },
+    ]
+    leaders = ["node_a"] * 4 + ["node_b"] * 4
+    skipped = {8 + 3}  # node_a's fourth slot
+    rows["raw_solana.blocks"] = [
+        {"slot": 0, "epoch": 700, "leader": "node_a", "status": "produced", "fee_rewards": 0},
+        *(
+            {
+                "slot": 8 + i,
+                "epoch": 701,
+                "leader": leader,
+                "status": "skipped" if 8 + i in skipped else "produced",
+                "fee_rewards": None if 8 + i in skipped else 0,
+            }
+            for i, leader in enumerate(leaders)
+        ),
+    ]
+    load_raw(warehouse_url, rows)
+
+    result = run_dbt(warehouse_url, [*BUILD, *FCT_VALIDATOR_EPOCHS], tmp_path)
+
+    assert isinstance(result.result, RunExecutionResult)
+    errors = {r.node.name: str(r.message) for r in result.result.results if r.status == "error"}
+    assert list(errors) == ["assert_int_cluster_epochs_blocks_match_production"]
+    assert (
+        "epoch 701: 1 leaders differ between getBlock and getBlockProduction, e.g. node_b: 4"
+        " blocks in 4 slots loaded, 3 of 4 reported"
+    ) in errors["assert_int_cluster_epochs_blocks_match_production"]
+    assert statuses(result, "model")["fct_validator_epochs"] == "skipped"
 
 
 def history_rows() -> Rows:

@@ -74,3 +74,21 @@ def test_volume_by_venue_says_the_unknown_share():
 def test_sections_absent_when_their_marts_were_not_built():
     text = summary({"raw_jito.x": 1})
     assert "top pairs" not in "\n".join(text) and "sandwich collusion" not in "\n".join(text)
+
+
+def test_a_profile_with_no_eligible_validator_says_so():
+    run = Summary(
+        epochs=[5],
+        table_rows={},
+        checks_passed=1,
+        checks_failed=0,
+        top_scores=[
+            ("balanced", 1, "A" * 44, Decimal("91.20"), "Score 91.2: strong voting"),
+            ("balanced", 2, "B" * 44, None, "unknown: credits"),
+            ("stakenet", None, None, None, None),
+        ],
+    )
+    lines = run.render().split("\n")
+    assert "  balanced:" in lines and "  stakenet: none eligible" in lines
+    assert any(line.split()[:3] == ["2.", "B" * 44, "?"] for line in lines)
+    assert not any("stakenet:" in line and "none" not in line for line in lines)

@@ -9,9 +9,10 @@
 -- taken: the marts derive rates from these counts and amounts. Block-level and Jito inputs may
 -- be missing for an epoch (only epoch-level data loaded); their columns are then null.
 -- getVoteAccounts only knows the bank it is asked in, so a snapshot describes the epoch it was
--- observed in: epoch E's stake is a snapshot observed in E, else kobe's record of E, else the
--- snapshot taken as E closed (observed in E + 1: E + 1's stake, said so in stake_source); a
--- snapshot observed later describes a later epoch and says nothing of E (null).
+-- observed in: epoch E's stake is a snapshot observed in E, else StakeNet's validator-history
+-- record of E, else kobe's record of E, else the snapshot taken as E closed (observed in E + 1:
+-- E + 1's stake, said so in stake_source); a snapshot observed later describes a later epoch and
+-- says nothing of E (null). Commission and credits fall back the same way; *_source says which.
 
 with
 
@@ -34,6 +35,11 @@ snapshots_in_epoch as (
 
 epoch_credits as (
     select * from {{ ref('stg_solana__epoch_credits') }}
+    where {{ epoch_filter('epoch') }}
+),
+
+validator_history as (
+    select * from {{ ref('stg_solana__validator_history') }}
     where {{ epoch_filter('epoch') }}
 ),
 
@@ -84,6 +90,8 @@ final as (
         vote_accounts.identity,
         case
             when snapshots_in_epoch.vote_account is not null then snapshots_in_epoch.stake_lamports
+            when validator_history.stake_lamports is not null
+                then validator_history.stake_lamports
             when jito_validators.active_stake_lamports is not null
                 then jito_validators.active_stake_lamports
             when vote_accounts.observed_epoch = vote_accounts.epoch + 1
@@ -92,6 +100,8 @@ final as (
         case
             when snapshots_in_epoch.vote_account is not null
                 then format('getVoteAccounts observed in epoch %s', vote_accounts.epoch)
+            when validator_history.stake_lamports is not null
+                then format('StakeNet validator-history, epoch %s', vote_accounts.epoch)
             when jito_validators.active_stake_lamports is not null
                 then format('kobe validators, epoch %s', vote_accounts.epoch)
             when vote_accounts.observed_epoch = vote_accounts.epoch + 1
@@ -102,9 +112,21 @@ final as (
         end as stake_source,
         case
             when snapshots_in_epoch.vote_account is not null then snapshots_in_epoch.commission
+            when validator_history.commission is not null then validator_history.commission
             when vote_accounts.observed_epoch <= vote_accounts.epoch + 1
                 then vote_accounts.commission
         end as commission,
+        case
+            when snapshots_in_epoch.vote_account is not null
+                then format('getVoteAccounts observed in epoch %s', vote_accounts.epoch)
+            when validator_history.commission is not null
+                then format('StakeNet validator-history, epoch %s', vote_accounts.epoch)
+            when vote_accounts.observed_epoch <= vote_accounts.epoch + 1
+                then format(
+                    'getVoteAccounts observed in epoch %s (as the epoch closed)',
+                    vote_accounts.observed_epoch
+                )
+        end as commission_source,
         vote_accounts.delinquent,
         -- The epochCredits history is the source; the snapshot's own figure fills gaps. A vote
         -- state adds an entry only for an epoch it earned credits in, so a snapshot taken in the
@@ -112,9 +134,19 @@ final as (
         coalesce(
             epoch_credits.credits,
             vote_accounts.credits,
+            validator_history.credits,
             case when vote_accounts.observed_epoch <= vote_accounts.epoch + 1 then 0 end
         ) as credits,
         case
+            when epoch_credits.source like 'vote_state%'
+                then concat(
+                    'vote account state (getMultipleAccounts)',
+                    ' observed in epoch ' || epoch_credits.observed_epoch,
+                    case
+                        when epoch_credits.source <> 'vote_state'
+                            then ': no entry, none earned'
+                    end
+                )
             when epoch_credits.credits is not null
                 then concat(
                     'getVoteAccounts epochCredits',
@@ -125,6 +157,8 @@ final as (
                     'getVoteAccounts epochCredits',
                     ' observed in epoch ' || vote_accounts.observed_epoch
                 )
+            when validator_history.credits is not null
+                then format('StakeNet validator-history, epoch %s', vote_accounts.epoch)
             when vote_accounts.observed_epoch <= vote_accounts.epoch + 1
                 then concat(
                     'no epochCredits entry in getVoteAccounts',
@@ -146,7 +180,14 @@ final as (
         inflation_rewards.commission as inflation_commission,
         inflation_rewards.amount_lamports as inflation_commission_lamports,
         jito_validators.running_jito,
-        jito_validators.mev_commission_bps,
+        coalesce(jito_validators.mev_commission_bps, validator_history.mev_commission_bps)
+            as mev_commission_bps,
+        case
+            when jito_validators.mev_commission_bps is not null
+                then format('kobe validators, epoch %s', vote_accounts.epoch)
+            when validator_history.mev_commission_bps is not null
+                then format('StakeNet validator-history, epoch %s', vote_accounts.epoch)
+        end as mev_commission_source,
         jito_validators.mev_rewards_lamports
     from vote_accounts
     left join epoch_credits
@@ -177,6 +218,10 @@ final as (
         on
             vote_accounts.epoch = jito_validators.epoch
             and vote_accounts.vote_account = jito_validators.vote_account
+    left join validator_history
+        on
+            vote_accounts.epoch = validator_history.epoch
+            and vote_accounts.vote_account = validator_history.vote_account
 )
 
 select * from final

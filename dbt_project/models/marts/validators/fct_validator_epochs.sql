@@ -104,6 +104,7 @@ final as (
         and (cumulative_stake_lamports - stake_lamports) * 3 < total_stake_lamports
             as is_superminority,
         commission,
+        commission_source,
         inflation_commission,
         delinquent,
         leader_slots,
@@ -122,6 +123,7 @@ final as (
         fee_rewards_lamports,
         coalesce(running_jito, false) as running_jito,
         mev_commission_bps,
+        mev_commission_source,
         mev_rewards_lamports,
         staker_mev_lamports,
         mev_rewards_lamports - staker_mev_lamports as validator_mev_lamports,

@@ -7,7 +7,7 @@
 
 -- The Jito StakeNet steward's score of each validator in each scored epoch, computed as its
 -- program does (jito-foundation/stakenet, programs/steward/src/score.rs: validator_score and
--- instant_unstake_validator) with the parameters of seed `stakenet_parameters`. Where the
+-- instant_unstake_validator) with the parameters of int_stakenet_parameters. Where the
 -- steward reads its validator-history account, this reads fct_validator_epochs: an epoch the
 -- validator has no row in is the steward's "no entry". Every rule and its source:
 -- docs/validator_scores.md, "StakeNet".
@@ -20,7 +20,7 @@ targets as (
 ),
 
 parameters as (
-    select * from {{ ref('stakenet_parameters') }}
+    select * from {{ ref('int_stakenet_parameters') }}
 ),
 
 blacklist as (
