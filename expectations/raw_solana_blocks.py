@@ -43,8 +43,11 @@ def blocks() -> list[Expectation]:
             "failed_transaction_count",
             "fee_rewards",
         ),
-        # A block's parent is an earlier slot; votes and failures are some of its transactions.
-        gxe.ExpectColumnPairValuesAToBeGreaterThanB(column_A="slot", column_B="parent_slot"),
+        # A block's parent is an earlier slot, except the genesis block's, which is slot 0 itself
+        # (getBlock(0) answers parentSlot 0); votes and failures are some of its transactions.
+        gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+            column_A="slot", column_B="parent_slot", or_equal=True
+        ),
         gxe.ExpectColumnPairValuesAToBeGreaterThanB(
             column_A="transaction_count", column_B="vote_transaction_count", or_equal=True
         ),
