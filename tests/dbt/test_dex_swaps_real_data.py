@@ -20,6 +20,7 @@ from typing import Any
 
 from dbt_harness import DBT_PROJECT_DIR
 from mainnet_warehouse import MainnetWarehouse
+from solders.pubkey import Pubkey
 
 SEED = DBT_PROJECT_DIR / "seeds" / "dex_programs.csv"
 WSOL = "So11111111111111111111111111111111111111112"
@@ -241,14 +242,6 @@ def b58decode(text: str) -> bytes:
     return b"\0" * zeros + value.to_bytes((value.bit_length() + 7) // 8, "big")
 
 
-def b58encode(data: bytes) -> str:
-    value, out = int.from_bytes(data, "big"), ""
-    while value:
-        value, digit = divmod(value, 58)
-        out = BASE58[digit] + out
-    return "1" * (len(data) - len(data.lstrip(b"\0"))) + out
-
-
 def jupiter_swap_events(tx: dict[str, Any]) -> list[tuple[Any, ...]]:
     """(outer, inner, amm, input mint, input amount, output mint, output amount) of each
     SwapEvent Jupiter v6 emitted in the transaction, read from the JSON."""
@@ -263,10 +256,10 @@ def jupiter_swap_events(tx: dict[str, Any]) -> list[tuple[Any, ...]]:
                     (
                         group["index"],
                         inner,
-                        b58encode(body[0:32]),
-                        b58encode(body[32:64]),
+                        str(Pubkey.from_bytes(body[0:32])),
+                        str(Pubkey.from_bytes(body[32:64])),
                         int.from_bytes(body[64:72], "little"),
-                        b58encode(body[72:104]),
+                        str(Pubkey.from_bytes(body[72:104])),
                         int.from_bytes(body[104:112], "little"),
                     )
                 )

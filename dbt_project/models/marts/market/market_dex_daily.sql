@@ -38,17 +38,8 @@ chained as (
     from {{ ref('fct_dex_trades') }}
 ),
 
-hourly_coverage as (
-    select * from {{ ref('int_market_hourly_coverage') }}
-),
-
 daily_coverage as (
-    select
-        date_trunc('day', hour, 'UTC') as day,
-        sum(produced_blocks) as produced_blocks,
-        sum(loaded_blocks) as loaded_blocks
-    from hourly_coverage
-    group by date_trunc('day', hour, 'UTC')
+    select * from {{ ref('int_market_daily_coverage') }}
 ),
 
 aggregated as (

@@ -28,10 +28,6 @@ swaps as (
         )
 ),
 
-hourly_coverage as (
-    select * from {{ ref('int_market_hourly_coverage') }}
-),
-
 -- Whether each transaction's legs chain end to end (a complete route or a closed arbitrage
 -- cycle): a leg of a transaction whose route has a gap (a venue not decoded) counts against
 -- the coverage columns.
@@ -102,12 +98,7 @@ daily_spreads as (
 ),
 
 daily_coverage as (
-    select
-        date_trunc('day', hour, 'UTC') as day,
-        sum(produced_blocks) as produced_blocks,
-        sum(loaded_blocks) as loaded_blocks
-    from hourly_coverage
-    group by date_trunc('day', hour, 'UTC')
+    select * from {{ ref('int_market_daily_coverage') }}
 ),
 
 aggregated as (
