@@ -206,10 +206,10 @@ final as (
         hour,
         '{{ var("wsol_mint") }}'::text as mint,
         'sol_usd_median'::text as price_source,
-        usd_price,
+        trim_scale(usd_price) as usd_price,
         1::numeric as sol_price,
         price_hour,
-        usd_volume,
+        trim_scale(usd_volume) as usd_volume,
         legs
     from sol_usd
     union all
@@ -217,10 +217,10 @@ final as (
         medians.hour,
         medians.mint,
         medians.price_source,
-        medians.price as usd_price,
-        medians.price / sol_usd.usd_price as sol_price,
+        trim_scale(medians.price) as usd_price,
+        trim_scale(medians.price / sol_usd.usd_price) as sol_price,
         medians.hour as price_hour,
-        medians.usd_volume,
+        trim_scale(medians.usd_volume) as usd_volume,
         medians.legs
     from (
         select
