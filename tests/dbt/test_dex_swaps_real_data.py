@@ -20,6 +20,7 @@ from typing import Any
 
 from dbt_harness import DBT_PROJECT_DIR
 from mainnet_warehouse import MainnetWarehouse
+from solders.pubkey import Pubkey
 
 SEED = DBT_PROJECT_DIR / "seeds" / "dex_programs.csv"
 WSOL = "So11111111111111111111111111111111111111112"
@@ -225,3 +226,65 @@ def test_failed_transactions_and_transfers_yield_no_swap(
         summary["metamask_swap-failed-transaction.json"],
     )[0]
     assert invoked > 0
+
+
+JUPITER_V6 = "JUP6LkbZbjS1jKKwapdHNy74zcZ3tLUZoi5QNyVTaV4"
+BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+# Anchor's event-CPI tag, then sha256("event:SwapEvent")[:8].
+SWAP_EVENT_PREFIX = bytes.fromhex("e445a52e51cb9a1d40c6cde8260871e2")
+
+
+def b58decode(text: str) -> bytes:
+    value = 0
+    for char in text:
+        value = value * 58 + BASE58.index(char)
+    zeros = len(text) - len(text.lstrip("1"))
+    return b"\0" * zeros + value.to_bytes((value.bit_length() + 7) // 8, "big")
+
+
+def jupiter_swap_events(tx: dict[str, Any]) -> list[tuple[Any, ...]]:
+    """(outer, inner, amm, input mint, input amount, output mint, output amount) of each
+    SwapEvent Jupiter v6 emitted in the transaction, read from the JSON."""
+    keys, events = account_keys(tx), []
+    for group in tx["meta"].get("innerInstructions") or []:
+        for inner, ix in enumerate(group["instructions"]):
+            program = ix.get("programId") or keys[ix["programIdIndex"]]
+            data = b58decode(ix.get("data", ""))
+            if program == JUPITER_V6 and data[:16] == SWAP_EVENT_PREFIX:
+                body = data[16:]
+                events.append(
+                    (
+                        group["index"],
+                        inner,
+                        str(Pubkey.from_bytes(body[0:32])),
+                        str(Pubkey.from_bytes(body[32:64])),
+                        int.from_bytes(body[64:72], "little"),
+                        str(Pubkey.from_bytes(body[72:104])),
+                        int.from_bytes(body[104:112], "little"),
+                    )
+                )
+    return events
+
+
+def test_jupiter_swap_events_cross_check_the_decoded_legs(
+    mainnet_warehouse: MainnetWarehouse,
+) -> None:
+    """Jupiter's own SwapEvents, decoded in SQL, equal those read from the JSON, and each
+    agrees with the leg decoded from the transfers (Obric and ZeroFi under Jupiter v6)."""
+    expected = {
+        (signature, *event)
+        for signature, tx in samples(mainnet_warehouse).items()
+        if tx["meta"]["err"] is None
+        for event in jupiter_swap_events(tx)
+    }
+    rows = mainnet_warehouse.query(
+        "select signature, outer_index, inner_index, amm, input_mint, input_amount_raw,"
+        " output_mint, output_amount_raw, agrees from intermediate.int_dex_jupiter_swap_events"
+    )
+    assert {row[:-1] for row in rows} == expected
+    agreements = sum(1 for row in rows if row[-1])
+    # Obric v2 (SOL -> USDC) and ZeroFi (USDC -> JUP); the failed route's events are not swaps.
+    assert (agreements, len(rows) - agreements) == (2, 0)
+    assert {row[3] for row in rows} == {
+        program for program, row in seed_programs().items() if row["dex"] in {"obric_v2", "zerofi"}
+    }

@@ -179,9 +179,9 @@ def test_usd_values(simnet_warehouse: LoadedWarehouse) -> None:
         elif mint_out in stable:
             assert (usd, source) == (a_out, "stablecoin")
         elif SOL.mint in (mint_in, mint_out):
-            assert source == "sol_usdc_vwap"
+            assert source == "sol_usd_median"
         else:
-            assert source == "token_sol_vwap"
+            assert source == "token_usd_median"
         # Stablecoins quote everything, SOL quotes every other token.
         if stable & {mint_in, mint_out}:
             assert quote in stable and (base not in stable or quote == USDC.mint)
@@ -190,18 +190,19 @@ def test_usd_values(simnet_warehouse: LoadedWarehouse) -> None:
         assert price > 0
     # Every hour of the demo cluster trades SOL against stablecoins: every leg is priced (and
     # simnet lists no token/token pool without SOL or a stablecoin).
-    assert set(sources) == {"stablecoin", "sol_usdc_vwap"}
+    assert set(sources) == {"stablecoin", "sol_usd_median"}
     # simnet's SOL starts at 150 USD and moves little within the hour the epochs span.
     prices = simnet_warehouse.query(
         "select usd_price from intermediate.int_token_usd_hourly where mint = %s", SOL.mint
     )
     assert prices and all(Decimal(140) < price < Decimal(160) for (price,) in prices)
-    # Tokens priced through SOL agree with their own stablecoin pools (JUP/USDC, WIF/USDC).
+    # Token prices (weighted medians of their legs against SOL and the stablecoins) agree with
+    # the VWAP of their own stablecoin pools (JUP/USDC, WIF/USDC).
     rows = simnet_warehouse.query(
         "select p.mint, p.usd_price, sum(s.quote_amount) / sum(s.base_amount)"
         " from intermediate.int_token_usd_hourly as p"
         " inner join marts.fct_dex_swaps as s on s.hour = p.hour and s.base_mint = p.mint"
-        " where p.price_source = 'token_sol_vwap' and s.quote_mint = %s"
+        " where p.price_source = 'token_usd_median' and s.quote_mint = %s"
         " group by 1, 2",
         USDC.mint,
     )

@@ -189,7 +189,7 @@ def test_epoch_by_epoch_builds_equal_a_full_build(
     fct_mev_events stays as the full build left it (its own per-epoch builds are its tests')."""
     full = table_rows(simnet_warehouse.url)
     assert all(full.values())
-    selection = ["--select", "+fct_dex_trades", "int_market_hourly_coverage", *MARTS]
+    selection = ["--select", "+fct_dex_trades", "+int_market_daily_coverage", *MARTS]
     with copy_of(simnet_warehouse.url) as url:
         for epoch in sorted(EPOCHS, reverse=True):
             args = ["run", *selection, "--vars", f"{{epochs: [{epoch}]}}"]

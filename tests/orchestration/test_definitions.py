@@ -28,9 +28,11 @@ RAW = [
 MODELS = [
     "intermediate/int_blocks",
     "intermediate/int_cluster_epochs",
+    "intermediate/int_dex_jupiter_swap_events",
     "intermediate/int_dex_swap_legs",
     "intermediate/int_dex_swaps",
     "intermediate/int_jito_tips",
+    "intermediate/int_market_daily_coverage",
     "intermediate/int_market_hourly_coverage",
     "intermediate/int_mev_arbitrage_cycles",
     "intermediate/int_mev_arbitrages",

@@ -37,6 +37,42 @@ token_accounts as (
     select * from {{ ref('stg_solana__token_balance_changes') }}
 ),
 
+-- Token-2022 transfer fees: a transfer of a mint with the fee extension credits its
+-- destination the amount less the fee, which stays withheld on that account, so what the
+-- receiver got is its balance change, not the instruction's amount. Per Token-2022 account:
+-- withheld = what the decoded transfers brought in - what they took out - the balance change,
+-- charged to the account's one incoming transfer (an account receiving several stays gross).
+token_2022_flows as (
+    select
+        balances.signature,
+        balances.account,
+        balances.change_raw,
+        count(*) filter (where moves.transfer_destination = balances.account) as incoming,
+        coalesce(sum(moves.transfer_amount_raw) filter (
+            where moves.transfer_destination = balances.account
+        ), 0) as inflow_raw,
+        coalesce(sum(moves.transfer_amount_raw) filter (
+            where moves.transfer_source = balances.account
+        ), 0) as outflow_raw
+    from token_accounts as balances
+    inner join instructions as moves
+        on
+            balances.signature = moves.signature
+            and balances.account in (moves.transfer_source, moves.transfer_destination)
+            and moves.transfer_amount_raw > 0
+    where balances.token_program = 'TokenzQdBNbLqP5VEhdkAS6EPFLC1PHnBqCXEpPxuEb'
+    group by balances.signature, balances.account, balances.change_raw
+),
+
+token_2022_withheld as (
+    select
+        signature,
+        account,
+        inflow_raw - outflow_raw - change_raw as withheld_raw
+    from token_2022_flows
+    where incoming = 1 and inflow_raw - outflow_raw - change_raw between 1 and inflow_raw - 1
+),
+
 -- Every transfer a program made (inner, so with a calling instruction), with the mints and
 -- owners of its accounts from the transaction's token balances. SOL counts as wSOL: a pool
 -- holding native SOL and one holding wSOL trade the same asset.
@@ -50,6 +86,8 @@ transfers as (
         moves.inner_index,
         moves.transfer_destination as destination,
         moves.transfer_amount_raw as amount_raw,
+        moves.transfer_amount_raw - coalesce(token_2022_withheld.withheld_raw, 0)
+            as received_amount_raw,
         case
             when moves.program_id = '{{ var("system_program") }}' then '{{ var("wsol_mint") }}'
             else coalesce(moves.transfer_mint, sources.mint, destinations.mint)
@@ -86,6 +124,10 @@ transfers as (
         on
             moves.signature = destinations.signature
             and moves.transfer_destination = destinations.account
+    left join token_2022_withheld
+        on
+            moves.signature = token_2022_withheld.signature
+            and moves.transfer_destination = token_2022_withheld.account
     where moves.transfer_amount_raw > 0 and moves.parent_index is not null
 ),
 
@@ -189,7 +231,8 @@ traders as (
         first_payment asc
 ),
 
--- Per calling instruction and mint: what the trader's accounts paid and received. A
+-- Per calling instruction and mint: what the trader's accounts paid (gross) and received (net
+-- of Token-2022 transfer fees). A
 -- destination in no balance list (a temporary account closed in the transaction) is the
 -- trader's when someone else paid into it.
 flows as (
@@ -206,7 +249,7 @@ flows as (
             transfers.source_owner = traders.trader
             and transfers.destination_owner is distinct from traders.trader
         ), 0) as paid_raw,
-        coalesce(sum(transfers.amount_raw) filter (
+        coalesce(sum(transfers.received_amount_raw) filter (
             where
             transfers.source_owner <> traders.trader
             and coalesce(transfers.destination_owner, traders.trader) = traders.trader

@@ -15,9 +15,11 @@
 --
 -- Base and quote: the quote token is the one with the lower quote_rank (USDC, USDT, SOL); when
 -- neither is ranked, the lexically greater mint (byte order) quotes, so both directions of a
--- pair agree. USD value: a stablecoin side is worth its amount; else a SOL side is valued at the
--- hour's SOL/stablecoin VWAP; else the side sold (or else the side bought) at the hour's
--- token/SOL VWAP times SOL/USD; else null (an hour without the price it needs).
+-- pair agree. USD value (int_token_usd_hourly prices only through trusted sides): a stablecoin
+-- side is worth its amount; else a SOL side at the hour's SOL price; else a priced trusted
+-- side (liquid staking tokens, the tokens seed's `usd_trusted`); else the side sold (or else
+-- the side bought) at its hour's price from its legs against trusted tokens; else null (never
+-- 0: the hour lacks the price it needs).
 
 with
 
@@ -47,6 +49,8 @@ amounts as (
         tokens_out.symbol as symbol_out,
         coalesce(tokens_in.is_stablecoin, false) as in_is_stable,
         coalesce(tokens_out.is_stablecoin, false) as out_is_stable,
+        coalesce(tokens_in.usd_trusted, false) as in_is_trusted,
+        coalesce(tokens_out.usd_trusted, false) as out_is_trusted,
         case
             when coalesce(tokens_in.quote_rank, 1000) < coalesce(tokens_out.quote_rank, 1000)
                 then legs.mint_in
@@ -67,32 +71,51 @@ amounts as (
         on legs.tx_program = routers.program_id and routers.kind = 'router'
 ),
 
-priced as (
+side_prices as (
     select
         amounts.*,
-        case
-            when amounts.in_is_stable then amounts.amount_in
-            when amounts.out_is_stable then amounts.amount_out
-            when amounts.mint_in = '{{ var("wsol_mint") }}'
-                then round(amounts.amount_in * prices_in.usd_price, 6)
-            when amounts.mint_out = '{{ var("wsol_mint") }}'
-                then round(amounts.amount_out * prices_out.usd_price, 6)
-            when prices_in.usd_price is not null
-                then round(amounts.amount_in * prices_in.usd_price, 6)
-            else round(amounts.amount_out * prices_out.usd_price, 6)
-        end as amount_usd,
-        case
-            when amounts.in_is_stable or amounts.out_is_stable then 'stablecoin'
-            when amounts.mint_in = '{{ var("wsol_mint") }}' then prices_in.price_source
-            when amounts.mint_out = '{{ var("wsol_mint") }}' then prices_out.price_source
-            when prices_in.usd_price is not null then prices_in.price_source
-            else prices_out.price_source
-        end as price_source
+        case when amounts.in_is_stable then 1 else prices_in.usd_price end as usd_in,
+        case when amounts.out_is_stable then 1 else prices_out.usd_price end as usd_out,
+        case when amounts.in_is_stable then 'stablecoin' else prices_in.price_source end
+            as source_in,
+        case when amounts.out_is_stable then 'stablecoin' else prices_out.price_source end
+            as source_out
     from amounts
     left join token_prices as prices_in
         on amounts.hour = prices_in.hour and amounts.mint_in = prices_in.mint
     left join token_prices as prices_out
         on amounts.hour = prices_out.hour and amounts.mint_out = prices_out.mint
+),
+
+-- The side that values the leg: the most trusted one, the sold side among equals.
+valued as (
+    select
+        *,
+        case
+            when in_is_stable then 'in'
+            when out_is_stable then 'out'
+            when mint_in = '{{ var("wsol_mint") }}' then 'in'
+            when mint_out = '{{ var("wsol_mint") }}' then 'out'
+            when in_is_trusted and usd_in is not null then 'in'
+            when out_is_trusted and usd_out is not null then 'out'
+            when usd_in is not null then 'in'
+            else 'out'
+        end as valued_side
+    from side_prices
+),
+
+priced as (
+    select
+        *,
+        case
+            when valued_side = 'in' then round(amount_in * usd_in, 6)
+            else round(amount_out * usd_out, 6)
+        end as amount_usd,
+        case
+            when valued_side = 'in' and usd_in is not null then source_in
+            when valued_side = 'out' and usd_out is not null then source_out
+        end as price_source
+    from valued
 ),
 
 final as (

@@ -5,52 +5,29 @@
     )
 }}
 
--- USD prices per hour from the swaps themselves: SOL from the hour's SOL/stablecoin legs
--- (volume-weighted, USDC and USDT alike at 1 USD), other tokens from the hour's token/SOL legs
--- times that SOL price. Stablecoins are 1 USD and have no rows here.
+-- USD prices per hour from the swaps themselves, only ever through a trusted side
+-- (`usd_trusted` in the tokens seed: the stablecoins, SOL, liquid staking tokens):
+--   1. SOL: the volume-weighted median of the hour's SOL/stablecoin legs (USDC and USDT alike
+--      at 1 USD);
+--   2. the other trusted tokens (LSTs): the volume-weighted median of their legs against a
+--      stablecoin or SOL;
+--   3. every other token: the volume-weighted median of its legs against any trusted token
+--      priced in 1-2. Two untrusted tokens never price each other, and a leg is never
+--      valued from its own price: an untrusted/untrusted leg takes the tokens' prices from
+--      their legs against trusted sides.
+-- Weights are the legs' USD volume (their trusted side). A median rather than a mean: dust
+-- legs, fake pools and broken decimals cannot drag it. An hour whose pricing legs for a mint
+-- total less than `dex_price_min_volume_usd` gives that mint no price (NULL downstream, never
+-- 0). Stablecoins are 1 USD and have no rows here.
 --
 -- Hours straddle epochs, so the `epochs` var picks the hours to rebuild (those of the selected
 -- epochs' blocks) and each is priced from ALL the legs of the hour, whatever their epoch: the
 -- price of an hour does not depend on which epochs were built together. An hour without a
--- SOL/stablecoin leg borrows the nearest earlier hour's SOL price up to `sol_usd_lookback_hours`
--- back (those hours are read too, for the same reason); beyond that it has no price.
--- Absurd prices (dust legs, fake or broken pools) are kept out of the averages: a leg whose
--- price is more than `dex_price_band` times off its hour's median for the pair does not count.
+-- SOL price borrows the nearest earlier hour's up to `sol_usd_lookback_hours` back (those
+-- hours are read too, for the same reason); beyond that it has no price.
 
-{#-
-    The epochs whose blocks fall in the priced range (the selected epochs' hours and the
-    lookback before them), looked up when the model runs: filtering the legs by a literal epoch
-    list lets the filter reach the raw scans with the planner's statistics behind it (a
-    range computed in SQL leaves the planner guessing and it then joins the instructions to
-    the balance changes before filtering them by program). It reads the blocks' staging view,
-    built before this model; before it exists (`dbt compile`, sqlfluff on an empty warehouse)
-    there is nothing to price.
--#}
-{%- set priced_epochs = [] -%}
-{%- set staged = ref('stg_solana__blocks') -%}
-{%- if execute and adapter.get_relation(staged.database, staged.schema, staged.identifier) -%}
-    {%- set priced_epochs_query -%}
-        with
-        selected_hours as (
-            select date_trunc('hour', block_time, 'UTC') as hour
-            from {{ ref('stg_solana__blocks') }}
-            where {{ epoch_filter('epoch') }} and block_time is not null
-        ),
-        priced_range as (
-            select
-                min(hour) - interval '{{ var("sol_usd_lookback_hours") }} hours' as from_time,
-                max(hour) + interval '1 hour' as to_time
-            from selected_hours
-        )
-        select distinct blocks.epoch
-        from {{ ref('stg_solana__blocks') }} as blocks
-        inner join priced_range
-            on blocks.block_time >= priced_range.from_time
-            and blocks.block_time < priced_range.to_time
-        order by 1
-    {%- endset -%}
-    {%- set priced_epochs = run_query(priced_epochs_query).columns[0].values() | list -%}
-{%- endif %}
+{#- The epochs to read legs from: see macros/dex_priced_epochs.sql. -#}
+{%- set priced_epochs = dex_priced_epochs() %}
 
 with
 
@@ -93,132 +70,170 @@ sides as (
         legs.amount_in_raw / 10 ^ legs.decimals_in::numeric as amount_in,
         legs.amount_out_raw / 10 ^ legs.decimals_out::numeric as amount_out,
         coalesce(tokens_in.is_stablecoin, false) as in_is_stable,
-        coalesce(tokens_out.is_stablecoin, false) as out_is_stable
+        coalesce(tokens_out.is_stablecoin, false) as out_is_stable,
+        coalesce(tokens_in.usd_trusted, false) as in_is_trusted,
+        coalesce(tokens_out.usd_trusted, false) as out_is_trusted
     from legs
     left join tokens as tokens_in on legs.mint_in = tokens_in.mint
     left join tokens as tokens_out on legs.mint_out = tokens_out.mint
+    where legs.mint_in <> legs.mint_out and legs.amount_in_raw > 0 and legs.amount_out_raw > 0
 ),
 
--- One row per leg pricing something in a reference currency: SOL in USD, or a token in SOL.
-reference_legs as (
+-- Each leg seen from both sides: the token priced (mint) against the other side (reference).
+oriented as (
     select
         hour,
-        case
-            when mint_in = '{{ var("wsol_mint") }}' and out_is_stable then mint_in
-            when mint_out = '{{ var("wsol_mint") }}' and in_is_stable then mint_out
-            when mint_out = '{{ var("wsol_mint") }}' and not in_is_stable then mint_in
-            when mint_in = '{{ var("wsol_mint") }}' and not out_is_stable then mint_out
-        end as mint,
-        case when mint_in = '{{ var("wsol_mint") }}' then amount_in else amount_out end
-            as sol_amount,
-        case when mint_in = '{{ var("wsol_mint") }}' then amount_out else amount_in end
-            as other_amount,
-        (mint_in = '{{ var("wsol_mint") }}' and out_is_stable)
-        or (mint_out = '{{ var("wsol_mint") }}' and in_is_stable) as is_sol_usd
+        mint_in as mint,
+        amount_in as amount,
+        in_is_stable as is_stable,
+        in_is_trusted as is_trusted,
+        mint_out as reference_mint,
+        amount_out as reference_amount,
+        out_is_stable as reference_is_stable,
+        out_is_trusted as reference_is_trusted
     from sides
-    where
-        '{{ var("wsol_mint") }}' in (mint_in, mint_out)
-        and mint_in <> mint_out
-        and amount_in > 0
-        and amount_out > 0
+    union all
+    select
+        hour,
+        mint_out,
+        amount_out,
+        out_is_stable,
+        out_is_trusted,
+        mint_in,
+        amount_in,
+        in_is_stable,
+        in_is_trusted
+    from sides
 ),
 
--- price = reference units per unit: USD per SOL, or SOL per token.
-reference_prices as (
+-- 1. SOL in USD from its stablecoin legs.
+sol_observations as (
     select
         hour,
         mint,
-        is_sol_usd,
-        case when is_sol_usd then other_amount else sol_amount end as reference_amount,
-        case when is_sol_usd then sol_amount else other_amount end as amount,
-        case
-            when is_sol_usd then other_amount / sol_amount else sol_amount / other_amount
-        end as price
-    from reference_legs
+        amount,
+        reference_amount as usd_volume
+    from oriented
+    where mint = '{{ var("wsol_mint") }}' and reference_is_stable
 ),
 
-medians as (
-    select
-        hour,
-        mint,
-        percentile_cont(0.5) within group (order by price) as median_price
-    from reference_prices
-    group by 1, 2
-),
-
-vwaps as (
-    select
-        reference_prices.hour,
-        reference_prices.mint,
-        reference_prices.is_sol_usd,
-        sum(reference_prices.reference_amount) / sum(reference_prices.amount) as vwap,
-        count(*) as legs
-    from reference_prices
-    inner join medians
-        on reference_prices.hour = medians.hour and reference_prices.mint = medians.mint
-    where
-        reference_prices.price
-        between medians.median_price / {{ var('dex_price_band') }}
-        and medians.median_price * {{ var('dex_price_band') }}
-    group by 1, 2, 3
+sol_medians as (
+    {{ volume_weighted_median('sol_observations') }}
 ),
 
 sol_usd as (
     select
         selected_hours.hour,
         priced.hour as price_hour,
-        priced.vwap as usd_price,
+        priced.price as usd_price,
+        priced.usd_volume,
         priced.legs
     from selected_hours
     cross join lateral (
         select
-            vwaps.hour,
-            vwaps.vwap,
-            vwaps.legs
-        from vwaps
+            sol_medians.hour,
+            sol_medians.price,
+            sol_medians.usd_volume,
+            sol_medians.legs
+        from sol_medians
         where
-            vwaps.is_sol_usd
-            and vwaps.hour <= selected_hours.hour
-            and vwaps.hour
+            sol_medians.hour <= selected_hours.hour
+            and sol_medians.hour
             >= selected_hours.hour - interval '{{ var("sol_usd_lookback_hours") }} hours'
-        order by 1 desc
+        order by sol_medians.hour desc
         limit 1
     ) as priced
 ),
 
-token_usd as (
+-- 2. The other trusted tokens from their legs against a stablecoin or SOL.
+trusted_references as (
     select
-        vwaps.hour,
-        vwaps.mint,
-        sol_usd.price_hour,
-        vwaps.vwap * sol_usd.usd_price as usd_price,
-        vwaps.vwap as sol_price,
-        vwaps.legs
-    from vwaps
-    inner join sol_usd on vwaps.hour = sol_usd.hour
-    where not vwaps.is_sol_usd
+        oriented.hour,
+        oriented.mint,
+        oriented.amount,
+        oriented.reference_amount
+        * case when oriented.reference_is_stable then 1 else sol_usd.usd_price end as usd_volume
+    from oriented
+    left join sol_usd
+        on
+            oriented.hour = sol_usd.hour
+            and oriented.reference_mint = '{{ var("wsol_mint") }}'
+    where
+        oriented.is_trusted
+        and not oriented.is_stable
+        and oriented.mint <> '{{ var("wsol_mint") }}'
+),
+
+trusted_medians as (
+    {{ volume_weighted_median('trusted_references') }}
+),
+
+-- USD per unit of every trusted token the hour prices (stablecoins at 1).
+trusted_usd as (
+    select
+        hour,
+        '{{ var("wsol_mint") }}'::text as mint,
+        usd_price
+    from sol_usd
+    union all
+    select
+        hour,
+        mint,
+        price
+    from trusted_medians
+),
+
+-- 3. Every other token from its legs against a priced trusted token.
+token_references as (
+    select
+        oriented.hour,
+        oriented.mint,
+        oriented.amount,
+        oriented.reference_amount
+        * case when oriented.reference_is_stable then 1 else trusted_usd.usd_price end as usd_volume
+    from oriented
+    left join trusted_usd
+        on oriented.hour = trusted_usd.hour and oriented.reference_mint = trusted_usd.mint
+    where not oriented.is_trusted and oriented.reference_is_trusted
+),
+
+token_medians as (
+    {{ volume_weighted_median('token_references') }}
 ),
 
 final as (
     select
         hour,
         '{{ var("wsol_mint") }}'::text as mint,
-        'sol_usdc_vwap'::text as price_source,
-        usd_price,
+        'sol_usd_median'::text as price_source,
+        trim_scale(usd_price) as usd_price,
         1::numeric as sol_price,
         price_hour,
+        trim_scale(usd_volume) as usd_volume,
         legs
     from sol_usd
     union all
     select
-        hour,
-        mint,
-        'token_sol_vwap' as price_source,
-        usd_price,
-        sol_price,
-        price_hour,
-        legs
-    from token_usd
+        medians.hour,
+        medians.mint,
+        medians.price_source,
+        trim_scale(medians.price) as usd_price,
+        trim_scale(medians.price / sol_usd.usd_price) as sol_price,
+        medians.hour as price_hour,
+        trim_scale(medians.usd_volume) as usd_volume,
+        medians.legs
+    from (
+        select
+            *,
+            'trusted_usd_median' as price_source
+        from trusted_medians
+        union all
+        select
+            *,
+            'token_usd_median' as price_source
+        from token_medians
+    ) as medians
+    left join sol_usd on medians.hour = sol_usd.hour
 )
 
 select * from final

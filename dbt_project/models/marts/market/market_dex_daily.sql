@@ -28,40 +28,69 @@ swaps as (
         )
 ),
 
+-- Whether each transaction's legs chain end to end (a complete route or a closed arbitrage
+-- cycle): a leg of a transaction whose route has a gap (a venue not decoded) counts against
+-- the coverage columns.
+chained as (
+    select
+        signature,
+        route_complete or is_arbitrage as is_chained
+    from {{ ref('fct_dex_trades') }}
+),
+
+daily_coverage as (
+    select * from {{ ref('int_market_daily_coverage') }}
+),
+
 aggregated as (
     select
-        dex,
-        day,
-        min(epoch) as first_epoch,
-        max(epoch) as last_epoch,
-        sum(amount_usd) as volume_usd,
-        count(*) filter (where amount_usd is null) as unpriced_trades,
+        swaps.dex,
+        swaps.day,
+        min(swaps.epoch) as first_epoch,
+        max(swaps.epoch) as last_epoch,
+        sum(swaps.amount_usd) as volume_usd,
+        count(*) filter (where swaps.amount_usd is null) as unpriced_trades,
+        count(*) filter (where chained.is_chained) as chained_trades,
         count(*) as trades,
-        count(distinct signature) as transaction_count,
-        count(distinct trader) as traders,
-        count(distinct pool) as pools,
-        count(distinct base_mint || '/' || quote_mint) as pairs
+        count(distinct swaps.signature) as transaction_count,
+        count(distinct swaps.trader) as traders,
+        count(distinct swaps.pool) as pools,
+        count(distinct swaps.base_mint || '/' || swaps.quote_mint) as pairs
     from swaps
-    group by dex, day
+    left join chained on swaps.signature = chained.signature
+    group by swaps.dex, swaps.day
 ),
 
 final as (
     select
-        dex::text as dex,
-        day,
-        first_epoch::bigint as first_epoch,
-        last_epoch::bigint as last_epoch,
-        volume_usd::numeric as volume_usd,
+        aggregated.dex::text as dex,
+        aggregated.day,
+        aggregated.first_epoch::bigint as first_epoch,
+        aggregated.last_epoch::bigint as last_epoch,
+        aggregated.volume_usd::numeric as volume_usd,
         -- Of the day's USD volume over every DEX (unpriced legs count in neither).
-        trim_scale(volume_usd / nullif(sum(volume_usd) over (partition by day), 0))
-            as volume_share,
-        unpriced_trades,
-        trades,
-        transaction_count,
-        traders,
-        pools,
-        pairs
+        trim_scale(
+            aggregated.volume_usd
+            / nullif(sum(aggregated.volume_usd) over (partition by aggregated.day), 0)
+        ) as volume_share,
+        aggregated.unpriced_trades,
+        aggregated.trades,
+        aggregated.transaction_count,
+        aggregated.traders,
+        aggregated.pools,
+        aggregated.pairs,
+        -- Coverage of the decoding: the share of legs with a USD price, and of legs whose
+        -- transaction's route chains end to end; and of the day's produced blocks loaded.
+        trim_scale(1 - aggregated.unpriced_trades::numeric / aggregated.trades) as priced_share,
+        trim_scale(aggregated.chained_trades::numeric / aggregated.trades)
+            as complete_route_share,
+        daily_coverage.produced_blocks,
+        daily_coverage.loaded_blocks,
+        trim_scale(
+            daily_coverage.loaded_blocks::numeric / nullif(daily_coverage.produced_blocks, 0)
+        ) as coverage
     from aggregated
+    left join daily_coverage on aggregated.day = daily_coverage.day
 )
 
 select * from final

@@ -28,25 +28,33 @@ swaps as (
         )
 ),
 
-hourly_coverage as (
-    select * from {{ ref('int_market_hourly_coverage') }}
+-- Whether each transaction's legs chain end to end (a complete route or a closed arbitrage
+-- cycle): a leg of a transaction whose route has a gap (a venue not decoded) counts against
+-- the coverage columns.
+chained as (
+    select
+        signature,
+        route_complete or is_arbitrage as is_chained
+    from {{ ref('fct_dex_trades') }}
 ),
 
 legs as (
     select
-        *,
+        swaps.*,
+        coalesce(chained.is_chained, false) as is_chained,
         -- Log return from the same pool's previous execution that day: consecutive executions
         -- of one pool, never across pools (that would add the cross-DEX spread to the noise).
         case
-            when price > 0
+            when swaps.price > 0
                 then ln(
-                    price / nullif(lag(price) over (
-                        partition by pool, day
-                        order by slot, position, outer_index, inner_index
+                    swaps.price / nullif(lag(swaps.price) over (
+                        partition by swaps.pool, swaps.day
+                        order by swaps.slot, swaps.position, swaps.outer_index, swaps.inner_index
                     ), 0)
                 )
         end as log_return
     from swaps
+    left join chained on swaps.signature = chained.signature
 ),
 
 -- Each DEX's VWAP of the pair per hour; the spread compares DEXes in the same hour.
@@ -90,12 +98,7 @@ daily_spreads as (
 ),
 
 daily_coverage as (
-    select
-        date_trunc('day', hour, 'UTC') as day,
-        sum(produced_blocks) as produced_blocks,
-        sum(loaded_blocks) as loaded_blocks
-    from hourly_coverage
-    group by date_trunc('day', hour, 'UTC')
+    select * from {{ ref('int_market_daily_coverage') }}
 ),
 
 aggregated as (
@@ -111,6 +114,8 @@ aggregated as (
         sum(quote_amount) as volume_quote,
         sum(amount_usd) as volume_usd,
         count(*) filter (where amount_usd is null) as unpriced_trades,
+        count(*) filter (where is_chained) as chained_trades,
+        sum(quote_amount) filter (where dex <> 'unknown') as named_volume_quote,
         sum(quote_amount) / nullif(sum(base_amount), 0) as vwap,
         count(*) as trades,
         count(distinct signature) as transaction_count,
@@ -143,6 +148,14 @@ final as (
         aggregated.unpriced_trades,
         trim_scale(aggregated.vwap) as vwap,
         aggregated.trades,
+        -- Coverage of the decoding: the share of quote volume on a venue the registry names,
+        -- of legs with a USD price, and of legs whose transaction's route chains end to end.
+        trim_scale(
+            coalesce(aggregated.named_volume_quote, 0) / nullif(aggregated.volume_quote, 0)
+        ) as named_venue_share,
+        trim_scale(1 - aggregated.unpriced_trades::numeric / aggregated.trades) as priced_share,
+        trim_scale(aggregated.chained_trades::numeric / aggregated.trades)
+            as complete_route_share,
         aggregated.transaction_count,
         aggregated.traders,
         aggregated.pools,

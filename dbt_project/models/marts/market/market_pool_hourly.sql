@@ -31,6 +31,16 @@ coverage as (
     select * from {{ ref('int_market_hourly_coverage') }}
 ),
 
+-- Whether each transaction's legs chain end to end (a complete route or a closed arbitrage
+-- cycle): a leg of a transaction whose route has a gap (a venue not decoded) counts against
+-- the coverage columns.
+chained as (
+    select
+        signature,
+        route_complete or is_arbitrage as is_chained
+    from {{ ref('fct_dex_trades') }}
+),
+
 -- A leg is sandwiched when its transaction is a sandwich's victim in a pool the sandwich hit
 -- (a routed victim's legs in other pools were not front-run).
 sandwiched_legs as (
@@ -46,6 +56,7 @@ legs as (
     select
         swaps.*,
         sandwiched_legs.signature is not null as is_sandwiched,
+        coalesce(chained.is_chained, false) as is_chained,
         -- Log return from the pool's previous execution in the same hour (none for the first).
         case
             when swaps.price > 0
@@ -62,6 +73,7 @@ legs as (
         on
             swaps.signature = sandwiched_legs.signature
             and swaps.pool = sandwiched_legs.pool
+    left join chained on swaps.signature = chained.signature
 ),
 
 aggregated as (
@@ -92,6 +104,7 @@ aggregated as (
         sum(legs.quote_amount) as volume_quote,
         sum(legs.amount_usd) as volume_usd,
         count(*) filter (where legs.amount_usd is null) as unpriced_trades,
+        count(*) filter (where legs.is_chained) as chained_trades,
         count(*) as trades,
         count(distinct legs.signature) as transaction_count,
         count(distinct legs.trader) as traders,
@@ -126,6 +139,11 @@ final as (
         aggregated.volume_usd::numeric as volume_usd,
         aggregated.unpriced_trades,
         aggregated.trades,
+        -- Coverage of the decoding: the share of legs with a USD price, and of legs whose
+        -- transaction's route chains end to end.
+        trim_scale(1 - aggregated.unpriced_trades::numeric / aggregated.trades) as priced_share,
+        trim_scale(aggregated.chained_trades::numeric / aggregated.trades)
+            as complete_route_share,
         aggregated.transaction_count,
         aggregated.traders,
         trim_scale(round(aggregated.realized_volatility, 12)) as realized_volatility,
