@@ -29,9 +29,9 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
         export_url,
         shown,
     )
-    from orchestration.warehouse import warehouse_url
+    from orchestration.warehouse import TRANSFORMER, warehouse_url
 
-    url = warehouse_url(settings)
+    url = warehouse_url(settings, TRANSFORMER)
     destination = args.to or export_url(settings)
     loaded = loaded_epochs(url)
     try:
@@ -52,9 +52,9 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     from orchestration.exports.marts import export_url, shown
     from orchestration.report.build import write_report
-    from orchestration.warehouse import warehouse_url
+    from orchestration.warehouse import TRANSFORMER, warehouse_url
 
-    url = warehouse_url(settings)
+    url = warehouse_url(settings, TRANSFORMER)
     epoch = args.epoch if args.epoch is not None else max(loaded_epochs(url))
     if epoch not in loaded_epochs(url):
         raise ValueError(f"epoch {epoch} is not in the marts; `mevhouse run --epochs {epoch}`")

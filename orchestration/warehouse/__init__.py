@@ -18,8 +18,13 @@ SCHEMAS = ("raw_solana", "raw_jito", "staging", "intermediate", "marts", "quaran
 LOADER = "mevhouse_loader"
 TRANSFORMER = "mevhouse_transformer"
 BI = "mevhouse_bi"
-ROLES = (LOADER, TRANSFORMER, BI)
-ROLE_URL_VARIABLES = {LOADER: "MEVHOUSE_LOADER_URL", TRANSFORMER: "MEVHOUSE_TRANSFORMER_URL"}
+DAGSTER = "mevhouse_dagster"
+ROLES = (LOADER, TRANSFORMER, BI, DAGSTER)
+ROLE_URL_VARIABLES = {
+    LOADER: "MEVHOUSE_LOADER_URL",
+    TRANSFORMER: "MEVHOUSE_TRANSFORMER_URL",
+    DAGSTER: "MEVHOUSE_DAGSTER_URL",
+}
 
 
 def embedded(settings: Settings) -> EmbeddedPostgres:
@@ -30,7 +35,7 @@ def warehouse_url(settings: Settings, role: str | None = None) -> str:
     """The administrator's URL, or a stage's role's (`role`), on the configured warehouse.
 
     On the embedded server each role has a generated password. Elsewhere a role's URL comes
-    from MEVHOUSE_LOADER_URL / MEVHOUSE_TRANSFORMER_URL; unset, the stage uses the one URL.
+    from MEVHOUSE_LOADER_URL / _TRANSFORMER_URL / _DAGSTER_URL; unset, the stage uses the one URL.
     """
     if settings.warehouse_url:
         url = (
