@@ -113,16 +113,24 @@ def test_init_is_idempotent_and_hands_earlier_tables_to_the_roles(warehouse_url)
             "intermediate",
             "marts",
             "quarantine",
+            "dagster",
         } <= schemas
         conn.execute("create table marts.m (x int); insert into marts.m values (1)")
         conn.execute("create table raw_solana.r (x int); insert into raw_solana.r values (1)")
+        # Dagster's storage, as an older mevhouse made it (as the administrator).
+        conn.execute("create table dagster.d (x int)")
     # Tables the administrator made pass to the stage that owns their schema.
     init_warehouse(warehouse_url, {"mevhouse_bi": "bi-test-pw"})
     with psycopg.connect(warehouse_url) as conn:
         owners = conn.execute(
-            "select tablename, tableowner from pg_tables where tablename in ('m', 'r') order by 1"
+            "select tablename, tableowner from pg_tables where tablename in ('d', 'm', 'r')"
+            " order by 1"
         ).fetchall()
-    assert owners == [("m", "mevhouse_transformer"), ("r", "mevhouse_loader")]
+    assert owners == [
+        ("d", "mevhouse_dagster"),
+        ("m", "mevhouse_transformer"),
+        ("r", "mevhouse_loader"),
+    ]
     bi = _as_role(warehouse_url, "mevhouse_bi", "bi-test-pw")
     with psycopg.connect(bi, autocommit=True) as conn:
         assert conn.execute("select x from marts.m").fetchone() == (1,)
