@@ -88,10 +88,10 @@ def cmd_eval_mev(args: argparse.Namespace, settings: Settings) -> int:
         replace_generated_section,
         simnet_truth_source,
     )
-    from orchestration.warehouse import warehouse_url
+    from orchestration.warehouse import TRANSFORMER, warehouse_url
 
     epochs = parse_epoch_list(args.epochs) if args.epochs else None
-    url = warehouse_url(settings)
+    url = warehouse_url(settings, TRANSFORMER)
     with simnet_truth_source(args.simnet_url, args.profile, args.seed) as simnet_url:
         result = evaluate(url, simnet_url, epochs)
     print(result.render())

@@ -64,10 +64,10 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_docs(args: argparse.Namespace, settings: Settings) -> int:
     from orchestration.assets.dbt import DBT_DIR, dbt_executable
-    from orchestration.warehouse import libpq_env, warehouse_url
+    from orchestration.warehouse import TRANSFORMER, libpq_env, warehouse_url
 
     # The catalog reads the warehouse's columns; credentials go through the environment only.
-    env = {**os.environ, **libpq_env(warehouse_url(settings))}
+    env = {**os.environ, **libpq_env(warehouse_url(settings, TRANSFORMER))}
     common = ["--project-dir", str(DBT_DIR), "--profiles-dir", str(DBT_DIR)]
     dbt = dbt_executable()
     subprocess.run([dbt, "docs", "generate", "--quiet", *common], check=True, env=env)
