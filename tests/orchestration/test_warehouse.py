@@ -7,8 +7,16 @@ from urllib.parse import urlsplit
 import psycopg
 import pytest
 
-from orchestration.settings import ConfigError
-from orchestration.warehouse import check_connection, init_warehouse, libpq_env
+from orchestration.settings import ConfigError, Settings
+from orchestration.warehouse import (
+    ROLES,
+    check_connection,
+    embedded,
+    init_warehouse,
+    libpq_env,
+    prepare_warehouse,
+    warehouse_url,
+)
 from orchestration.warehouse.embedded import EmbeddedError, EmbeddedPostgres
 
 
@@ -159,3 +167,23 @@ def test_libpq_env_decodes_the_url():
         "MEVHOUSE_PG_PASSWORD": "p/w",
         "MEVHOUSE_PG_DBNAME": "wh",
     }
+
+
+def test_on_the_embedded_server_each_stage_connects_as_its_own_role(mevhouse_home):
+    settings = Settings(mevhouse_home, None, None, None, 8.0, 4, None, None)
+    admin = prepare_warehouse(settings)
+    try:
+        assert urlsplit(admin).username == "postgres"
+        for role in ROLES:
+            url = warehouse_url(settings, role)
+            assert (
+                urlsplit(url).password
+                == (mevhouse_home / f"pg.{role}.password").read_text().strip()
+            )
+            with psycopg.connect(url) as conn:
+                row = conn.execute(
+                    "select current_user, rolsuper from pg_roles where rolname = current_user"
+                ).fetchone()
+            assert row == (role, False)
+    finally:
+        embedded(settings).stop()
