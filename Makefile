@@ -11,11 +11,11 @@ LOCK := requirements.lock
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml $(LOCK)
+$(STAMP): pyproject.toml simnet/pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
-	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(BIN)/python -m pip install --quiet --no-deps -e . -e ./simnet
 	touch $(STAMP)
 
 # After changing dependencies in pyproject.toml: resolve them all (uv.lock, every platform and
@@ -23,7 +23,7 @@ $(STAMP): pyproject.toml $(LOCK)
 lock:
 	test -x $(BIN)/uv || { $(PYTHON) -m venv $(VENV) && $(BIN)/python -m pip install --quiet uv==0.13.8; }
 	$(BIN)/uv lock --quiet
-	$(BIN)/uv export --frozen --all-extras --no-emit-project --quiet -o $(LOCK)
+	$(BIN)/uv export --frozen --all-extras --no-emit-workspace --quiet -o $(LOCK)
 
 # Known vulnerabilities in the locked set, from the OSV database (needs network access to
 # api.osv.dev, or AUDIT_ARGS="--service-url <a mirror>").

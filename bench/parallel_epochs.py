@@ -20,6 +20,8 @@ import os
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import dagster as dg
@@ -45,6 +47,31 @@ from tests.deploy.local_stack import (
 )
 
 SCHEMAS = ["raw_solana", "raw_jito", "quarantine", "staging", "intermediate", "marts"]
+
+
+@contextmanager
+def two_databases_and_simnet(
+    cluster: dict[str, int], latency: str, sample: str
+) -> Iterator[tuple[str, str]]:
+    """Two fresh databases on one PostgreSQL, for the two arms, and a simnet with `latency`
+    added to every response that the environment points every RPC and Jito client at."""
+    faults = f"latency={latency}" if latency not in {"", "0", "0ms"} else None
+    with (
+        warehouse() as server,
+        start_simnet(profile="demo", seed=11, faults=faults, **cluster) as simnet,
+        fresh_database(server) as first,
+        fresh_database(server) as second,
+        environment(
+            {
+                "SOLANA_RPC_URL": simnet.url,
+                "JITO_API_URL": simnet.url,
+                "MEVHOUSE_RPC_MAX_RPS": "400",
+                "MEVHOUSE_RPC_CONCURRENCY": "8",
+                "MEVHOUSE_TX_SAMPLE": sample,
+            }
+        ),
+    ):
+        yield first, second
 
 
 def sequential(url: str, home: Path, epochs: list[int], jobs: list[str]) -> dict[str, float]:
@@ -134,22 +161,9 @@ def main(argv: list[str] | None = None) -> None:
     epochs = list(range(1, args.epochs + 1))
     jobs = ["epoch_load_job"] + ([] if args.loads_only else ["epoch_transform_job"])
     cluster = {"slots_per_epoch": args.slots, "frozen_slot": (args.epochs + 1) * args.slots + 64}
-    faults = f"latency={args.latency}" if args.latency not in {"", "0", "0ms"} else None
     with (
-        warehouse() as server,
-        start_simnet(profile="demo", seed=11, faults=faults, **cluster) as simnet,
+        two_databases_and_simnet(cluster, args.latency, args.sample) as (seq_url, par_url),
         tempfile.TemporaryDirectory(prefix="mevhouse-bench-") as tmp,
-        fresh_database(server) as seq_url,
-        fresh_database(server) as par_url,
-        environment(
-            {
-                "SOLANA_RPC_URL": simnet.url,
-                "JITO_API_URL": simnet.url,
-                "MEVHOUSE_RPC_MAX_RPS": "400",
-                "MEVHOUSE_RPC_CONCURRENCY": "8",
-                "MEVHOUSE_TX_SAMPLE": args.sample,
-            }
-        ),
     ):
         seq = sequential(seq_url, Path(tmp) / "seq", epochs, jobs)
         par = parallel(par_url, Path(tmp) / "par", epochs, args.concurrency, jobs)

@@ -15,6 +15,7 @@ from pathlib import Path
 from ingestion.urls import redact_text, without_password
 from orchestration.cli_delivery import add_delivery_commands
 from orchestration.settings import ConfigError, Settings, load_settings, parse_epoch_spec
+from orchestration.simnet_source import simnet_module
 
 EPILOG = """\
 environment: MEVHOUSE_WAREHOUSE_URL (default: embedded PostgreSQL under .mevhouse/pg),
@@ -30,6 +31,29 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     summary = run(settings, epochs_spec=args.epochs, profile=args.profile, seed=args.seed)
     print(summary.render())
     return 1 if summary.failure else 0
+
+
+def cmd_load(args: argparse.Namespace, settings: Settings) -> int:
+    from ingestion.blocks.ranges import parse_slot_range
+    from ingestion.solana import RpcConfig
+    from orchestration.block_ranges import coverage_of, load_range
+    from orchestration.run import rpc_endpoint
+    from orchestration.warehouse import LOADER, prepare_warehouse, warehouse_url
+
+    slots = parse_slot_range(args.slots) if args.slots else None
+    prepare_warehouse(settings)
+    url = warehouse_url(settings, LOADER)
+    with rpc_endpoint(settings, args.profile, args.seed) as rpc_url:
+        settings = load_settings()  # rpc_endpoint may have set simnet's defaults
+        rpc = RpcConfig(rpc_url, settings.rpc_max_rps, settings.rpc_concurrency, settings.waits)
+        if slots is not None:
+            rows = load_range(rpc, url, settings, args.epoch, slots)
+            print(
+                f"epoch {args.epoch} slots {args.slots}: "
+                + ", ".join(f"{table} {count:,}" for table, count in rows.items())
+            )
+        print(coverage_of(rpc, url, args.epoch).describe())
+    return 0
 
 
 def cmd_ui(args: argparse.Namespace, settings: Settings) -> int:
@@ -62,9 +86,7 @@ def stop_process_group(proc: subprocess.Popen[bytes], grace: float = 10.0) -> in
 
 
 def cmd_simnet_serve(args: argparse.Namespace, settings: Settings) -> int:
-    from simnet.server import serve_forever
-
-    serve_forever(
+    simnet_module("server").serve_forever(
         profile=args.profile, seed=args.seed, host=args.host, port=args.port, faults=args.faults
     )
     return 0
@@ -195,6 +217,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_cluster_options(run)
     run.set_defaults(func=cmd_run)
+
+    load = sub.add_parser(
+        "load",
+        help="load one slot range of a heavy epoch's blocks, or show the epoch's coverage",
+        description="Load slots FIRST-LAST of a closed epoch into the block-level raw tables "
+        "through the range's own dlt pipeline. Ranges of one epoch must not overlap; several "
+        "can load at once, and a rerun of a range resumes it. Then `mevhouse run --epochs N` (or "
+        "epoch_load_job) loads the epoch-level data, checks that the ranges cover the epoch and "
+        "gates it. Without --slots, print which slots of the epoch are loaded.",
+    )
+    load.add_argument("--epoch", type=int, required=True, help="a closed epoch")
+    load.add_argument(
+        "--slots", help="FIRST-LAST, inclusive, in whole 4-slot leader windows (e.g. 1024-1535)"
+    )
+    add_cluster_options(load)
+    load.set_defaults(func=cmd_load)
 
     ui = sub.add_parser(
         "ui",

@@ -9,11 +9,13 @@ from orchestration.assets.exports import EXPORT_ASSETS
 from orchestration.assets.raw_jito import raw_jito_assets
 from orchestration.assets.raw_solana import raw_solana_assets
 from orchestration.assets.raw_solana_blocks import raw_solana_blocks_assets
+from orchestration.block_ranges import blocks_range_job
 from orchestration.checks.raw_quality import raw_quality_checks
 from orchestration.jobs import epoch_job, epoch_load_job, epoch_transform_job, market_daily_job
-from orchestration.resources import JitoApiResource, SolanaRpcResource, WarehouseResource
+from orchestration.resources import build_resources
 from orchestration.schedules import exports_automation_sensor, market_daily_schedule
 from orchestration.sensors import closed_epochs_sensor
+from orchestration.settings import load_settings
 
 
 def build_definitions() -> dg.Definitions:
@@ -27,15 +29,13 @@ def build_definitions() -> dg.Definitions:
             *EXPORT_ASSETS,
         ],
         asset_checks=raw_quality_checks(),
-        jobs=[epoch_job, epoch_load_job, epoch_transform_job, market_daily_job],
+        jobs=[epoch_job, epoch_load_job, epoch_transform_job, market_daily_job, blocks_range_job],
         schedules=[market_daily_schedule],
         sensors=[closed_epochs_sensor, exports_automation_sensor, alert_on_run_failure],
         resources={
             "dlt": DagsterDltResource(),
             "dbt": dbt_resource(),
-            "warehouse": WarehouseResource(),
-            "solana_rpc": SolanaRpcResource(),
-            "jito_api": JitoApiResource(),
+            **build_resources(load_settings()),
         },
     )
 

@@ -23,6 +23,7 @@ from orchestration.exports.daily import export_market_days, where_to_look
 from orchestration.instance import prepare_dagster_home
 from orchestration.partitions import EPOCHS
 from orchestration.settings import Settings, environment, parse_epoch_spec, parse_epochs
+from orchestration.simnet_source import simnet_module
 from orchestration.summary import Summary, collect_summary
 from orchestration.warehouse import DAGSTER, TRANSFORMER, prepare_warehouse, warehouse_url
 
@@ -88,10 +89,8 @@ def rpc_endpoint(settings: Settings, profile: str, seed: int) -> Iterator[str]:
     if settings.rpc_url:
         yield settings.rpc_url
         return
-    from simnet.process import simnet_process
-
     # A child process: in this one simnet would compete with the loader for the GIL.
-    with simnet_process(profile, seed) as url:
+    with simnet_module("process").simnet_process(profile, seed) as url:
         unset = {k: v for k, v in SIMNET_DEFAULTS.items() if not os.environ.get(k)}
         with environment({**unset, "SOLANA_RPC_URL": url, "JITO_API_URL": url}):
             yield url

@@ -209,7 +209,7 @@ def table_row_counts(conn: psycopg.Connection[Any]) -> dict[str, int]:
     tables = conn.execute(
         "select table_schema, table_name from information_schema.tables "
         "where table_schema = any(%s) and table_type = 'BASE TABLE' "
-        "and table_name not like '\\_dlt%%' order by 1, 2",
+        "and table_name not like '\\_%%' order by 1, 2",  # bookkeeping: dlt's, slot-range claims
         (list(SUMMARY_SCHEMAS),),
     ).fetchall()
     counts = {}

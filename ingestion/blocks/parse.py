@@ -21,7 +21,12 @@ TOKEN_PROGRAMS = frozenset(
     ("TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA", "TokenzQdBNbLqP5VEhdkAS6EPFLC1PHnBqCXEpPxuEb")
 )
 LAMPORTS_PER_SIGNATURE = 5_000
+# An Anchor discriminator's length; one-byte instruction tags are its first byte.
+DATA_PREFIX_BYTES = 8
+# A System instruction starts with its u32 little-endian index: 2 is `transfer`.
+TRANSFER = struct.pack("<I", 2)
 _B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+_B58_DIGITS = {char: value for value, char in enumerate(_B58)}
 
 
 class BlockFormatError(ValueError):
@@ -257,8 +262,10 @@ def _instruction_row(
     cols["program_id"].append(program)
     cols["accounts"].append(None if accounts is None else orjson.dumps(accounts).decode())
     cols["data"].append(data)
+    raw = _b58decode(data) if data else None
+    cols["data_prefix_hex"].append(raw[:DATA_PREFIX_BYTES].hex() if raw else None)
     cols["stack_height"].append(height)
-    transfer = _transfer(program, accounts, data)
+    transfer = _transfer(program, accounts, raw)
     for name, value in zip(_TRANSFER_COLUMNS, transfer or (None,) * 5, strict=True):
         cols[name].append(value)
 
@@ -273,7 +280,7 @@ _TRANSFER_COLUMNS = (
 
 
 def _transfer(
-    program: str, accounts: list[str] | None, data: str | None
+    program: str, accounts: list[str] | None, raw: bytes | None
 ) -> tuple[str, str, str, str | None, int] | None:
     """(source, destination, authority, mint or None, amount) of a SOL or SPL Token transfer.
 
@@ -281,14 +288,9 @@ def _transfer(
     Native SOL transfers have no mint; a plain SPL `transfer` names none either (its accounts'
     balances do).
     """
-    if (
-        accounts is None
-        or not data
-        or (program != SYSTEM_PROGRAM and program not in TOKEN_PROGRAMS)
-    ):
+    if accounts is None or not raw or (program != SYSTEM_PROGRAM and program not in TOKEN_PROGRAMS):
         return None
-    raw = _b58decode(data)
-    if program == SYSTEM_PROGRAM and len(raw) == 12 and raw[0] == 2 and len(accounts) >= 2:
+    if program == SYSTEM_PROGRAM and len(raw) == 12 and raw[:4] == TRANSFER and len(accounts) >= 2:
         (lamports,) = struct.unpack_from("<Q", raw, 4)
         return accounts[0], accounts[1], accounts[0], None, lamports
     if program not in TOKEN_PROGRAMS:
@@ -356,7 +358,7 @@ def _rebuild(ix: dict[str, Any]) -> tuple[list[str] | None, str | None]:
 def _b58decode(text: str) -> bytes:
     number = 0
     for char in text:
-        number = number * 58 + _B58.index(char)
+        number = number * 58 + _B58_DIGITS[char]
     body = number.to_bytes((number.bit_length() + 7) // 8, "big")
     return b"\0" * (len(text) - len(text.lstrip("1"))) + body
 

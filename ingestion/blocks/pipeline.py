@@ -7,6 +7,7 @@ import os
 import dlt
 from dlt.common.pipeline import LoadInfo
 from dlt.extract.source import DltSource
+from dlt.pipeline.exceptions import PipelineStepFailed
 
 from ingestion.blocks.tables import TABLES
 
@@ -15,19 +16,26 @@ DATASET = "raw_solana"
 
 
 def blocks_pipeline(
-    credentials: str | None = None, pipelines_dir: str | None = None, epoch: int | None = None
+    credentials: str | None = None,
+    pipelines_dir: str | None = None,
+    epoch: int | None = None,
+    slots: range | None = None,
 ) -> dlt.Pipeline:
     """The pipeline; without credentials (at definition time) it only names the destination.
 
     With an epoch, the pipeline is that epoch's own (`raw_solana_blocks_<epoch>`): its state
     (the slot cursor) and working files are then not shared with loads of other epochs running
     at the same time, which would overwrite each other's cursor and delete each other's files.
+    A slot range of the epoch has its own too (`raw_solana_blocks_<epoch>_<first>_<last>`).
     """
+    name = PIPELINE_NAME if epoch is None else f"{PIPELINE_NAME}_{epoch}"
+    if slots is not None:
+        name = f"{name}_{slots.start}_{slots.stop - 1}"
     # gzip of the loader files is the largest single cost of a bulk load here (PITFALLS.md).
     os.environ.setdefault("DATA_WRITER__DISABLE_COMPRESSION", "true")
     destination = dlt.destinations.postgres(credentials=credentials) if credentials else "postgres"
     return dlt.pipeline(
-        pipeline_name=PIPELINE_NAME if epoch is None else f"{PIPELINE_NAME}_{epoch}",
+        pipeline_name=name,
         destination=destination,
         dataset_name=DATASET,
         pipelines_dir=pipelines_dir,  # type: ignore[arg-type]  # None: dlt's default
@@ -35,9 +43,20 @@ def blocks_pipeline(
 
 
 def load_blocks(pipeline: dlt.Pipeline, source: DltSource) -> LoadInfo:
-    """Run as dagster-dlt does: forget local state, so the cursor comes from the warehouse."""
+    """Run as dagster-dlt does: forget local state, so the cursor comes from the warehouse.
+
+    A refusal of the source (a ValueError: an overlapping slot range, an open epoch) is raised
+    as itself, not inside dlt's step failure."""
     pipeline.drop()
-    info = pipeline.run(source)
+    try:
+        info = pipeline.run(source)
+    except PipelineStepFailed as failed:
+        cause: BaseException | None = failed
+        while cause is not None and not isinstance(cause, ValueError):
+            cause = cause.__cause__ or cause.__context__
+        if cause is None:
+            raise
+        raise cause from None
     info.raise_on_failed_jobs()
     analyze_tables(pipeline)
     return info

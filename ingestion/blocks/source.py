@@ -12,6 +12,8 @@ with the load, and read back only from loads that completed (dagster-dlt drops l
 each run, and so does `load_blocks`). Rows at or past the saved cursor can only come from a load
 that died part-way; they are deleted before that epoch is fetched again, so a rerun after a crash
 adds each row exactly once, and a rerun after success fetches only slots not loaded yet.
+A load of one slot range (`BlocksConfig.slots`) does the same within its range, through its own
+pipeline; ranges.py keeps concurrent ranges disjoint.
 """
 
 from __future__ import annotations
@@ -29,7 +31,9 @@ from dlt.extract.source import DltSource
 
 from ingestion.blocks.fetch import Batching, Page, fetch_page
 from ingestion.blocks.files import CsvFile, write_page
+from ingestion.blocks.pipeline import PIPELINE_NAME
 from ingestion.blocks.progress import Progress
+from ingestion.blocks.ranges import claim, epoch_coverage, show
 from ingestion.blocks.sample import WINDOW
 from ingestion.blocks.slots import epoch_slots, leaders
 from ingestion.blocks.tables import TABLES, Table
@@ -48,6 +52,8 @@ class BlocksConfig:
     full_blocks_per_page: int = 100
     # At most this many slots per epoch and run (None: to the end of the epoch).
     max_slots: int | None = None
+    # Only these slots of the (one) epoch: a sub-load beside others (ranges.py); None: all.
+    slots: range | None = None
     batching: Batching = field(default_factory=Batching)
 
     def __post_init__(self) -> None:
@@ -56,6 +62,12 @@ class BlocksConfig:
             value = getattr(self, name)
             if value is not None and (value <= 0 or value % WINDOW):
                 raise ValueError(f"{name} must be a positive multiple of {WINDOW}, got {value}")
+        if self.slots is not None and (
+            not self.slots or self.slots.start % WINDOW or self.slots.stop % WINDOW
+        ):
+            raise ValueError(
+                f"a slot range must hold whole {WINDOW}-slot windows, got {self.slots}"
+            )
         if not 0.0 <= self.sample_rate <= 1.0:
             raise ValueError(f"the sample rate must be within 0..1, got {self.sample_rate}")
 
@@ -78,12 +90,18 @@ def solana_blocks(rpc: RpcConfig, epochs: list[int], config: BlocksConfig) -> An
         # dlt imports them after this generator has moved on: they stay until the next run.
         files = Path(dlt.current.pipeline().working_dir) / "block_pages"
         shutil.rmtree(files, ignore_errors=True)
+        if config.slots is not None and len(epochs) != 1:
+            raise ValueError("a slot range belongs to one epoch: load one epoch per range")
         loop = asyncio.new_event_loop()
         client = rpc.client()
         try:
             schedule, current = loop.run_until_complete(cluster_position(client))
             require_closed(epochs, current)
-            todo = {e: _todo(epoch_slots(schedule, e), cursor.get(str(e)), config) for e in epochs}
+            todo = {}
+            for e in epochs:
+                whole = epoch_slots(schedule, e)
+                if _claim(e, whole, config.slots) == "load":
+                    todo[e] = _todo(config.slots or whole, cursor.get(str(e)), config)
             progress = Progress(
                 f"blocks of epoch(s) {', '.join(map(str, epochs))}",
                 sum(len(r) for r in todo.values()),
@@ -91,8 +109,8 @@ def solana_blocks(rpc: RpcConfig, epochs: list[int], config: BlocksConfig) -> An
             for epoch, slots in todo.items():
                 if not slots:
                     continue
-                _delete_unsaved(epoch, slots.start)
                 whole = epoch_slots(schedule, epoch)
+                _delete_unsaved(epoch, slots.start, (config.slots or whole).stop)
                 scheduled = loop.run_until_complete(leaders(client, whole))
                 for first in range(slots.start, slots.stop, config.slots_per_page):
                     last = min(first + config.slots_per_page, slots.stop) - 1
@@ -108,10 +126,29 @@ def solana_blocks(rpc: RpcConfig, epochs: list[int], config: BlocksConfig) -> An
     return table_resources(pages)
 
 
-def _todo(epoch: range, next_slot: int | None, config: BlocksConfig) -> range:
-    start = epoch.start if next_slot is None else next_slot
-    stop = epoch.stop if config.max_slots is None else min(epoch.stop, start + config.max_slots)
+def _todo(slots: range, next_slot: int | None, config: BlocksConfig) -> range:
+    start = slots.start if next_slot is None else next_slot
+    stop = slots.stop if config.max_slots is None else min(slots.stop, start + config.max_slots)
     return range(start, stop)
+
+
+def _claim(epoch: int, whole: range, wanted: range | None) -> str:
+    """Claim the slots this load will hold; a whole-epoch load of an epoch loaded in ranges
+    loads nothing and fails unless the ranges' completed loads cover the epoch."""
+    pipeline = dlt.current.pipeline()
+    with pipeline.sql_client() as client:
+        legacy = [PIPELINE_NAME, f"{PIPELINE_NAME}_{epoch}"]
+        decision = claim(client, epoch, whole, wanted, pipeline.pipeline_name, legacy)
+        if decision == "gather":
+            covered = epoch_coverage(client, epoch, whole)
+            if not covered.complete:
+                first = covered.missing[0]
+                raise ValueError(
+                    f"epoch {epoch} is loaded in slot ranges and some are missing or unfinished "
+                    f"({covered.describe()}): load them first, e.g. `mevhouse load --epoch "
+                    f"{epoch} --slots {show(first)}`"
+                )
+    return decision
 
 
 def table_resources(pages: Any) -> list[Any]:
@@ -134,8 +171,9 @@ def _table_resource(pages: Any, table: Table) -> Any:
     return rows
 
 
-def _delete_unsaved(epoch: int, from_slot: int) -> None:
-    """Remove rows of `epoch` at or past the saved cursor: leftovers of a load that died."""
+def _delete_unsaved(epoch: int, from_slot: int, stop: int) -> None:
+    """Remove rows of `epoch` from the saved cursor to the end of this load's slots: leftovers
+    of a load that died (never another range's rows)."""
     pipeline = dlt.current.pipeline()
     with pipeline.sql_client() as client:
         if not client.has_dataset():
@@ -145,7 +183,10 @@ def _delete_unsaved(epoch: int, from_slot: int) -> None:
             name = client.make_qualified_table_name(table.name)
             try:
                 client.execute_sql(
-                    f"DELETE FROM {name} WHERE epoch = %s AND {column} >= %s", epoch, from_slot
+                    f"DELETE FROM {name} WHERE epoch = %s AND {column} >= %s AND {column} < %s",
+                    epoch,
+                    from_slot,
+                    stop,
                 )
             except DatabaseUndefinedRelation:
                 continue  # not created yet: nothing to clean

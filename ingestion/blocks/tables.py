@@ -83,6 +83,9 @@ INSTRUCTIONS = _table(
     Column("program_id", TEXT, False),
     Column("accounts", JSON),
     Column("data", TEXT),
+    # The data's first 8 bytes (fewer when shorter), lower-case hex: decoded from base58 once
+    # at load, so that models compare discriminators and instruction tags as text.
+    Column("data_prefix_hex", TEXT),
     Column("stack_height", BIGINT),
     Column("transfer_source", TEXT),
     Column("transfer_destination", TEXT),

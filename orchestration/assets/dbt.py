@@ -12,6 +12,7 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
+from orchestration.asset_keys import raw_asset_key
 from orchestration.partitions import epoch_partitions
 from orchestration.resources import WarehouseResource
 from orchestration.warehouse import TRANSFORMER, libpq_env
@@ -24,8 +25,7 @@ class MevhouseDbtTranslator(DagsterDbtTranslator):
 
     def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
         if dbt_resource_props["resource_type"] == "source":
-            source = dbt_resource_props["source_name"].removeprefix("raw_")
-            return dg.AssetKey(["raw", source, dbt_resource_props["name"]])
+            return raw_asset_key(dbt_resource_props["source_name"], dbt_resource_props["name"])
         return dg.AssetKey([dbt_resource_props["schema"], dbt_resource_props["name"]])
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:

@@ -11,6 +11,7 @@ from dagster_dlt import DagsterDltResource, DagsterDltTranslator, dlt_assets
 from dagster_dlt.translator import DltResourceTranslatorData
 
 from ingestion.solana import RpcConfig, make_source
+from orchestration.asset_keys import raw_asset_key
 from orchestration.partitions import epoch_partitions
 from orchestration.resources import SolanaRpcResource, WarehouseResource
 from orchestration.retries import retry_with_backoff
@@ -27,7 +28,7 @@ class RawTranslator(DagsterDltTranslator):
         spec = super().get_asset_spec(data)
         dataset = data.pipeline.dataset_name if data.pipeline else DATASET
         return spec.replace_attributes(
-            key=dg.AssetKey(["raw", dataset.removeprefix("raw_"), data.resource.name]),
+            key=raw_asset_key(dataset, data.resource.name),
             deps=[],
             group_name="raw",
         )

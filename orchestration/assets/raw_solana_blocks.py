@@ -19,15 +19,12 @@ from ingestion.blocks import (
 from ingestion.blocks.progress import log as progress_log
 from ingestion.solana import RpcConfig
 from orchestration.assets.raw_solana import RawTranslator
+from orchestration.block_ranges import tx_sample
 from orchestration.partitions import epoch_partitions
 from orchestration.resources import SolanaRpcResource, WarehouseResource
 from orchestration.retries import retry_with_backoff
 from orchestration.settings import load_settings
 from orchestration.warehouse import LOADER, dlt_credentials
-
-# MEVHOUSE_TX_SAMPLE unset against a real provider: 1% of leader windows, about 4,300 full blocks
-# a mainnet epoch. `mevhouse run` on simnet sets 1.0 (orchestration/run.py).
-DEFAULT_TX_SAMPLE = 0.01
 
 
 class _ToDagsterLog(logging.Handler):
@@ -78,11 +75,10 @@ def raw_solana_blocks_assets() -> dg.AssetsDefinition:
                 "raw_solana_blocks loads its tables together; materialise all of them at once"
             )
         settings = load_settings()
-        sample = DEFAULT_TX_SAMPLE if settings.tx_sample is None else settings.tx_sample
         source = make_source(
             solana_rpc.config(),
             epochs=[int(context.partition_key)],
-            config=BlocksConfig(sample_rate=sample),
+            config=BlocksConfig(sample_rate=tx_sample(settings)),
         )
         pipe = blocks_pipeline(
             dlt_credentials(warehouse.url(LOADER)),

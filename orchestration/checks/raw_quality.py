@@ -4,6 +4,7 @@ import dagster as dg
 
 from expectations.registry import SUITES
 from expectations.runner import run_suite
+from orchestration.asset_keys import raw_asset_key
 from orchestration.partitions import epoch_partitions
 from orchestration.resources import WarehouseResource
 from orchestration.warehouse import LOADER
@@ -12,16 +13,11 @@ from orchestration.warehouse import LOADER
 GUARDED_TABLES = tuple(SUITES)
 
 
-def asset_key_for(table: str) -> dg.AssetKey:
-    schema, name = table.split(".")
-    return dg.AssetKey(["raw", schema.removeprefix("raw_"), name])
-
-
 def gx_check(table: str) -> dg.AssetChecksDefinition:
     """A blocking check that validates one epoch of `table` and quarantines failing rows."""
 
     @dg.asset_check(
-        asset=asset_key_for(table),
+        asset=raw_asset_key(*table.split(".")),
         name="great_expectations",
         blocking=True,
         partitions_def=epoch_partitions,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -32,18 +33,29 @@ def embedded(settings: Settings) -> EmbeddedPostgres:
 
 
 def warehouse_url(settings: Settings, role: str | None = None) -> str:
-    """The administrator's URL, or a stage's role's (`role`), on the configured warehouse.
+    """The administrator's URL, or a stage's role's (`role`), on the configured warehouse."""
+    role_urls = {
+        name: url
+        for name, variable in ROLE_URL_VARIABLES.items()
+        if (url := settings.role_urls.get(variable))
+    }
+    return stage_url(settings.warehouse_url, role_urls, settings.pg_dir, role)
 
-    On the embedded server each role has a generated password. Elsewhere a role's URL comes
-    from MEVHOUSE_LOADER_URL / _TRANSFORMER_URL / _DAGSTER_URL; unset, the stage uses the one URL.
+
+def stage_url(
+    url: str | None, role_urls: Mapping[str, str], pg_dir: Path, role: str | None = None
+) -> str:
+    """The URL `role` connects with: its own from `role_urls`, else `url`, else embedded.
+
+    On the embedded server (under `pg_dir`) each role has a generated password. Elsewhere a
+    role's URL comes from MEVHOUSE_LOADER_URL / _TRANSFORMER_URL / _DAGSTER_URL; unset, the
+    stage uses the one URL.
     """
-    if settings.warehouse_url:
-        url = (
-            settings.role_urls.get(ROLE_URL_VARIABLES.get(role or "", "")) or settings.warehouse_url
-        )
+    if url:
+        url = role_urls.get(role or "") or url
         check_connection(url)
         return url
-    server = embedded(settings)
+    server = EmbeddedPostgres(pg_dir)
     server.start()
     return server.url(role=role) if role else server.url()
 

@@ -72,6 +72,7 @@ MODELS = {
     "int_validator_commission_rugs",
     "int_validator_epochs",
     "int_validator_mev_leader_epochs",
+    "int_validator_versions",
     "market_dex_daily",
     "market_pair_daily",
     "market_pool_hourly",

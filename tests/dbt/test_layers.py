@@ -18,18 +18,6 @@ ALLOWED = {
     "marts": {"seed", "intermediate", "marts"},
 }
 
-# Known violations that other branches of issue 20 remove; the lead empties this at merge.
-KNOWN_VIOLATIONS = {
-    # i15 rewrites models/*/validators/: the cluster mart reads the MEV marts (int_blocks and
-    # int_mev_events now exist for it), dim_validators reads staging.
-    ("cluster_epochs", "fct_blocks"),
-    ("cluster_epochs", "fct_mev_events"),
-    ("dim_validators", "stg_solana__cluster_nodes"),
-    # validator_mev_epochs needs the validators' inflation rewards from an intermediate model,
-    # which i15's split of the validator models provides.
-    ("validator_mev_epochs", "fct_validator_epochs"),
-}
-
 # A node: (kind: model, source or seed; path of a model's file under dbt_project/; name).
 Node = tuple[str, str, str]
 
@@ -76,7 +64,7 @@ def project_graph() -> tuple[dict[str, Node], dict[str, list[str]]]:
 def test_models_read_only_their_layer_or_below() -> None:
     nodes, depends_on = project_graph()
     assert len(depends_on) > 40
-    assert violations(nodes, depends_on) == KNOWN_VIOLATIONS
+    assert violations(nodes, depends_on) == set()
 
 
 def test_the_rule_catches_upward_and_cross_domain_reads() -> None:

@@ -9,7 +9,8 @@ from dagster_dlt import DagsterDltResource
 from ingestion.blocks import TABLES
 from orchestration.assets.raw_solana_blocks import raw_solana_blocks_assets
 from orchestration.partitions import EPOCHS
-from orchestration.resources import SolanaRpcResource, WarehouseResource
+from orchestration.resources import build_resources
+from orchestration.settings import load_settings
 from simnet.server import start_simnet
 from tests.ingestion.blocks_harness import EPOCH, SMALL, one
 
@@ -19,11 +20,7 @@ def _materialize(instance: dg.DagsterInstance) -> dg.ExecuteInProcessResult:
         [raw_solana_blocks_assets()],
         partition_key=str(EPOCH),
         instance=instance,
-        resources={
-            "dlt": DagsterDltResource(),
-            "solana_rpc": SolanaRpcResource(),
-            "warehouse": WarehouseResource(),
-        },
+        resources={"dlt": DagsterDltResource(), **build_resources(load_settings())},
     )
 
 

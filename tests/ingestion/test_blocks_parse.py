@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import struct
 
 import pytest
 from solders.rpc.responses import GetBlockResp
@@ -64,6 +65,39 @@ def test_parsed_transfers_are_rebuilt_to_their_wire_form(blocks):
     ]
     assert len(tip) == 1 and system_transfer_lamports(tip[0]["data"]) == 304_862
     assert (tip[0]["outer_index"], tip[0]["stack_height"]) == (1, 2)
+
+
+def test_instruction_data_is_decoded_once_at_load(blocks):
+    rows = parse.Rows()
+    parse.add_block(rows, 284_596_391, 658, None, True, blocks[284_596_391])
+    ins = {
+        (i["outer_index"], i["inner_index"]): i for i in rows.arrow()["instructions"].to_pylist()
+    }
+    tip = ins[(1, 7)]
+    assert tip["transfer_amount"] == system_transfer_lamports(tip["data"]) == 304_862
+    assert tip["transfer_destination"] == "96gYZGLnJYVFmbjzopPSU6QiEV5fGqZNyN9nmNhvrZU5"
+    # The first 8 of its 12 bytes: u32 LE 2 (transfer), then the lamports' low 4 bytes.
+    assert tip["data_prefix_hex"] == struct.pack("<IQ", 2, 304_862)[:8].hex() == "02000000dea60400"
+    # Raydium AMM v4's outer instruction: tag 11, SwapBaseOut (raydium-amm instruction.rs).
+    raydium = ins[(0, -1)]
+    assert raydium["program_id"] == "675kPX9MHTjS2zt1qfr1NYHuzeLXfQM9H24wFSUt1Mp8"
+    assert raydium["data_prefix_hex"][:2] == "0b" and len(raydium["data_prefix_hex"]) == 16
+    # jsonParsed instructions other than transfers have no data to decode.
+    assert ins[(1, 0)]["data"] is None and ins[(1, 0)]["data_prefix_hex"] is None
+
+
+def test_a_system_transfer_is_index_2_in_all_four_bytes():
+    accounts = ["payer", "payee"]
+    transfer = struct.pack("<IQ", 2, 5_000)
+    assert parse._transfer(parse.SYSTEM_PROGRAM, accounts, transfer) == (
+        "payer",
+        "payee",
+        "payer",
+        None,
+        5_000,
+    )
+    # First byte 2, but the u32 index is 258: no System instruction, and no transfer.
+    assert parse._transfer(parse.SYSTEM_PROGRAM, accounts, struct.pack("<IQ", 258, 5)) is None
 
 
 def test_a_block_of_the_wrong_shape_names_its_slot():

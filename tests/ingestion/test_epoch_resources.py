@@ -371,7 +371,8 @@ def test_dagster_asset_materialises_an_epoch_twice(
 
     from orchestration.assets.raw_solana import raw_solana_assets
     from orchestration.partitions import EPOCHS
-    from orchestration.resources import SolanaRpcResource, WarehouseResource
+    from orchestration.resources import build_resources
+    from orchestration.settings import load_settings
 
     monkeypatch.setenv("MEVHOUSE_HOME", str(tmp_path))
     monkeypatch.setenv("MEVHOUSE_WAREHOUSE_URL", warehouse_url)
@@ -379,11 +380,7 @@ def test_dagster_asset_materialises_an_epoch_twice(
     monkeypatch.setenv("MEVHOUSE_RPC_MAX_RPS", "500")
     instance = dg.DagsterInstance.ephemeral()
     instance.add_dynamic_partitions(EPOCHS, ["5"])
-    resources = {
-        "dlt": DagsterDltResource(),
-        "solana_rpc": SolanaRpcResource(),
-        "warehouse": WarehouseResource(),
-    }
+    resources = {"dlt": DagsterDltResource(), **build_resources(load_settings())}
     # Twice: dagster-dlt has failed on a second run of one source, and on loads of no new rows.
     for _ in range(2):
         result = dg.materialize(

@@ -160,18 +160,15 @@ def test_dagster_asset_materialises_an_epoch_twice(
 
     from orchestration.assets.raw_jito import raw_jito_assets
     from orchestration.partitions import EPOCHS
-    from orchestration.resources import JitoApiResource, WarehouseResource
+    from orchestration.resources import build_resources
+    from orchestration.settings import load_settings
 
     monkeypatch.setenv("MEVHOUSE_HOME", str(tmp_path))
     monkeypatch.setenv("MEVHOUSE_WAREHOUSE_URL", warehouse_url)
     monkeypatch.setenv("JITO_API_URL", simnet.url)
     instance = dg.DagsterInstance.ephemeral()
     instance.add_dynamic_partitions(EPOCHS, ["5"])
-    resources = {
-        "dlt": DagsterDltResource(),
-        "jito_api": JitoApiResource(),
-        "warehouse": WarehouseResource(),
-    }
+    resources = {"dlt": DagsterDltResource(), **build_resources(load_settings())}
     # Twice: dagster-dlt has failed on a second run of one source, and on loads of no new rows.
     for _ in range(2):
         result = dg.materialize(
@@ -187,24 +184,28 @@ def test_dagster_asset_materialises_an_epoch_twice(
 def test_jito_url_follows_the_rpc_url(monkeypatch: pytest.MonkeyPatch) -> None:
     import dagster as dg
 
-    from orchestration.resources import JitoApiResource
+    from orchestration.resources import build_resources
     from orchestration.run import rpc_endpoint
     from orchestration.settings import load_settings
+
+    def jito_config() -> JitoConfig:
+        """The Jito resource as a run launched now would resolve it."""
+        return build_resources(load_settings())["jito_api"].process_config_and_initialize().config()
 
     monkeypatch.chdir(Path(__file__).parent)  # no .env here
     for name in ("SOLANA_RPC_URL", "JITO_API_URL"):
         monkeypatch.delenv(name, raising=False)
     with pytest.raises(dg.Failure, match="JITO_API_URL is not set"):
-        JitoApiResource().config()
+        jito_config()
 
     # No RPC URL: simnet serves both, for as long as it runs; an earlier value comes back after.
     monkeypatch.setenv("JITO_API_URL", "https://kobe.example")
     with rpc_endpoint(load_settings(), "demo", 0) as url:
-        assert JitoApiResource().config() == JitoConfig(url)
+        assert jito_config() == JitoConfig(url)
         assert "validators" in post_json(f"{url}/api/v1/validators", {"epoch": 1})
-    assert JitoApiResource().config() == JitoConfig("https://kobe.example")
+    assert jito_config() == JitoConfig("https://kobe.example")
 
     # A real RPC and no Jito URL: Jito's public API.
     monkeypatch.delenv("JITO_API_URL")
     monkeypatch.setenv("SOLANA_RPC_URL", "https://rpc.example/?api-key=K")
-    assert JitoApiResource().config() == JitoConfig("https://kobe.mainnet.jito.network")
+    assert jito_config() == JitoConfig("https://kobe.mainnet.jito.network")

@@ -43,6 +43,7 @@ MODELS = [
     "intermediate/int_validator_commission_rugs",
     "intermediate/int_validator_epochs",
     "intermediate/int_validator_mev_leader_epochs",
+    "intermediate/int_validator_versions",
     "marts/cluster_epochs",
     "marts/delegation_recommendations",
     "marts/dim_validators",
@@ -104,6 +105,7 @@ def test_definitions_snapshot():
     jobs = sorted(job.name for job in defs.resolve_all_job_defs())
     assert jobs == [
         "__ASSET_JOB",
+        "blocks_range_job",
         "epoch_job",
         "epoch_load_job",
         "epoch_transform_job",

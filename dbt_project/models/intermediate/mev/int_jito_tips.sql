@@ -5,14 +5,15 @@
     )
 }}
 
--- One row per Jito tip: a System Program transfer, top-level or inner (a searcher's program
--- paying by CPI), into one of the 8 tip accounts, in a successful transaction (a failed one
--- moves no lamports). The lamports are decoded exactly from the instruction data, because one
--- transaction may pay several tips. A tip account's balance rise that its transfers do not
--- explain is a tip too: a program paying from an account it owns moves lamports without any
--- System instruction. That remainder gets a row of its own (outer_index -1, inner_index the
--- tip account's index in the transaction's accounts), the tipper being the account whose
--- balance fell most. Together the rows add up to every tip account's rise in the transaction.
+-- One row per Jito tip: a System Program transfer, top-level or inner (a searcher's program paying
+-- by CPI), into one of the 8 tip accounts, in a successful transaction (a failed one moves no
+-- lamports). The lamports are each transfer's own, decoded from its instruction data at load
+-- (transfer_amount_raw), because one transaction may pay several tips. A tip account's balance
+-- rise that its transfers do not explain is a tip too: a program paying from an account it owns
+-- moves lamports without any System instruction. That remainder gets a row of its own (outer_index
+-- -1, inner_index the tip account's index in the transaction's accounts), the tipper being the
+-- account whose balance fell most. Together the rows add up to every tip account's rise in the
+-- transaction.
 -- Rebuilt per epoch: delete+insert replaces every tip of the rebuilt epochs.
 
 with
@@ -41,34 +42,20 @@ tip_accounts as (
     select * from {{ ref('jito_tip_accounts') }}
 ),
 
--- Materialized so that only these few instructions are decoded, not every System one.
-instructions_to_tip_accounts as materialized (
+transfers_to_tip_accounts as (
     select
         instructions.signature,
         instructions.outer_index,
         instructions.inner_index,
         instructions.epoch,
         instructions.slot,
-        instructions.accounts ->> 1 as tip_account,
-        instructions.accounts ->> 0 as tipper,
-        instructions.data
+        instructions.transfer_destination as tip_account,
+        instructions.transfer_source as tipper,
+        instructions.transfer_amount_raw as lamports
     from instructions
     inner join tip_accounts
-        on instructions.accounts ->> 1 = tip_accounts.tip_account
+        on instructions.transfer_destination = tip_accounts.tip_account
     where instructions.program_id = '11111111111111111111111111111111'
-),
-
-transfers_to_tip_accounts as (
-    select
-        signature,
-        outer_index,
-        inner_index,
-        epoch,
-        slot,
-        tip_account,
-        tipper,
-        {{ system_transfer_lamports('data') }} as lamports
-    from instructions_to_tip_accounts
 ),
 
 transfers_per_tip_account as (
@@ -77,7 +64,6 @@ transfers_per_tip_account as (
         tip_account,
         sum(lamports) as lamports
     from transfers_to_tip_accounts
-    where lamports is not null
     group by signature, tip_account
 ),
 
@@ -126,8 +112,6 @@ tips as (
         tipper,
         lamports
     from transfers_to_tip_accounts
-    -- Other System instructions into a tip account (e.g. allocate) carry no transfer index.
-    where lamports is not null
     union all
     select
         rises.signature,

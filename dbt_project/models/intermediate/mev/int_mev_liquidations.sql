@@ -45,15 +45,6 @@ lending_programs as (
     select * from {{ ref('lending_programs') }}
 ),
 
--- Decoding base58 costs: only the lending programs' instructions are decoded.
-lending_instructions as (
-    select
-        instructions.*,
-        {{ base58_to_numeric('instructions.data') }} as decoded_data
-    from instructions
-    where instructions.program_id in (select lending_programs.program_id from lending_programs)
-),
-
 liquidation_instructions as (
     select
         lending_instructions.signature,
@@ -71,15 +62,13 @@ liquidation_instructions as (
             partition by lending_instructions.signature
             order by lending_instructions.outer_index, lending_instructions.inner_index
         ) as instruction_number
-    from lending_instructions
+    from instructions as lending_instructions
     inner join lending_programs
         on
             lending_instructions.program_id = lending_programs.program_id
-            and {{ instruction_data_prefix(
-                'lending_instructions.data',
-                'lending_instructions.decoded_data',
-                'length(lending_programs.discriminator_hex) / 2',
-            ) }} = {{ hex_to_numeric('lending_programs.discriminator_hex') }}
+            and starts_with(
+                lending_instructions.data_prefix_hex, lending_programs.discriminator_hex
+            )
 ),
 
 -- One event per transaction (its first liquidation instruction names the reserves).

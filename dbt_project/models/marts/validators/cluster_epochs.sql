@@ -22,12 +22,12 @@ validator_epochs as (
 ),
 
 mev_events as (
-    select * from {{ ref('fct_mev_events') }}
+    select * from {{ ref('int_mev_events') }}
     where {{ epoch_filter('epoch') }}
 ),
 
 blocks as (
-    select * from {{ ref('fct_blocks') }}
+    select * from {{ ref('int_blocks') }}
     where {{ epoch_filter('epoch') }}
 ),
 

@@ -7,8 +7,8 @@ validator_epochs as (
     select * from {{ ref('fct_validator_epochs') }}
 ),
 
-cluster_nodes as (
-    select * from {{ ref('stg_solana__cluster_nodes') }}
+versions as (
+    select * from {{ ref('int_validator_versions') }}
 ),
 
 rugs as (
@@ -29,14 +29,6 @@ lifetimes as (
         count(*) as epochs
     from validator_epochs
     group by vote_account
-),
-
-versions as (
-    select distinct on (identity)
-        identity,
-        version
-    from cluster_nodes
-    order by identity asc, observed_epoch desc
 ),
 
 rug_counts as (

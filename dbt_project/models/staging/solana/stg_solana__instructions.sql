@@ -15,6 +15,7 @@ final as (
         program_id::text as program_id,
         accounts,
         data::text as data,
+        data_prefix_hex::text as data_prefix_hex,
         stack_height::bigint as stack_height,
         transfer_source::text as transfer_source,
         transfer_destination::text as transfer_destination,
