@@ -62,10 +62,10 @@ def cmd_load(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_ui(args: argparse.Namespace, settings: Settings) -> int:
     from orchestration.instance import prepare_dagster_home
     from orchestration.run import rpc_endpoint
-    from orchestration.warehouse import prepare_warehouse
+    from orchestration.warehouse import DAGSTER, prepare_warehouse, warehouse_url
 
-    url = prepare_warehouse(settings)
-    prepare_dagster_home(settings.dagster_home, url)
+    prepare_warehouse(settings)
+    prepare_dagster_home(settings.dagster_home, warehouse_url(settings, DAGSTER))
     with rpc_endpoint(settings, args.profile, args.seed):
         dagster = os.path.join(os.path.dirname(sys.executable), "dagster")
         cmd = [dagster, "dev", "-w", "workspace.yaml", "-h", args.host, "-p", str(args.port)]
@@ -113,10 +113,10 @@ def cmd_eval_mev(args: argparse.Namespace, settings: Settings) -> int:
         replace_generated_section,
         simnet_truth_source,
     )
-    from orchestration.warehouse import warehouse_url
+    from orchestration.warehouse import TRANSFORMER, warehouse_url
 
     epochs = parse_epoch_list(args.epochs) if args.epochs else None
-    url = warehouse_url(settings)
+    url = warehouse_url(settings, TRANSFORMER)
     with simnet_truth_source(args.simnet_url, args.profile, args.seed) as simnet_url:
         result = evaluate(url, simnet_url, epochs)
     print(result.render())
@@ -378,10 +378,11 @@ def _stopped() -> int:
 
 def _known_errors() -> tuple[type[Exception], ...]:
     from ingestion.rpc import RpcError
+    from orchestration.exports.writer import ExportWriteFailed
     from orchestration.run import RunFailed
     from orchestration.warehouse.embedded import EmbeddedError
 
-    return (RpcError, EmbeddedError, RunFailed, ValueError)
+    return (RpcError, EmbeddedError, ExportWriteFailed, RunFailed, ValueError)
 
 
 if __name__ == "__main__":

@@ -29,9 +29,9 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
         export_url,
         shown,
     )
-    from orchestration.warehouse import warehouse_url
+    from orchestration.warehouse import TRANSFORMER, warehouse_url
 
-    url = warehouse_url(settings)
+    url = warehouse_url(settings, TRANSFORMER)
     destination = args.to or export_url(settings)
     loaded = loaded_epochs(url)
     try:
@@ -52,9 +52,9 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     from orchestration.exports.marts import export_url, shown
     from orchestration.report.build import write_report
-    from orchestration.warehouse import warehouse_url
+    from orchestration.warehouse import TRANSFORMER, warehouse_url
 
-    url = warehouse_url(settings)
+    url = warehouse_url(settings, TRANSFORMER)
     epoch = args.epoch if args.epoch is not None else max(loaded_epochs(url))
     if epoch not in loaded_epochs(url):
         raise ValueError(f"epoch {epoch} is not in the marts; `mevhouse run --epochs {epoch}`")
@@ -64,10 +64,10 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_docs(args: argparse.Namespace, settings: Settings) -> int:
     from orchestration.assets.dbt import DBT_DIR, dbt_executable
-    from orchestration.warehouse import libpq_env, warehouse_url
+    from orchestration.warehouse import TRANSFORMER, libpq_env, warehouse_url
 
     # The catalog reads the warehouse's columns; credentials go through the environment only.
-    env = {**os.environ, **libpq_env(warehouse_url(settings))}
+    env = {**os.environ, **libpq_env(warehouse_url(settings, TRANSFORMER))}
     common = ["--project-dir", str(DBT_DIR), "--profiles-dir", str(DBT_DIR)]
     dbt = dbt_executable()
     subprocess.run([dbt, "docs", "generate", "--quiet", *common], check=True, env=env)

@@ -58,7 +58,7 @@ LOAD_PACKAGES = ("dlt", "great-expectations", "solders")
 TRANSFORM_PACKAGES = ("dbt-core", "dbt-postgres")
 
 LEDGER_SQL = """
-create schema if not exists mevhouse;
+create schema if not exists mevhouse;  -- warehouse init gives it to the transformer
 create table if not exists mevhouse.run_ledger (
     epoch bigint not null,
     stage text not null,

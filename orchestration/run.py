@@ -44,7 +44,7 @@ from orchestration.settings import (
 )
 from orchestration.simnet_source import simnet_module
 from orchestration.summary import Summary, collect_summary
-from orchestration.warehouse import prepare_warehouse
+from orchestration.warehouse import DAGSTER, TRANSFORMER, prepare_warehouse, warehouse_url
 
 QUIET_LOGS = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 # Long loads report slots done, rate and time left on this logger; run() shows it on the terminal.
@@ -256,7 +256,10 @@ def run(
 
     spec = epochs_spec or settings.epochs
     parse_epoch_spec(spec)  # a bad spec fails here, before any server starts
-    url = prepare_warehouse(settings)
+    prepare_warehouse(settings)
+    # The administrator only initialises: the run's own reads (locks, exports, summary) are
+    # the transformer's, which owns the marts.
+    url = warehouse_url(settings, TRANSFORMER)
     echo(f"warehouse: {redact_url(url)}")
     with rpc_endpoint(settings, profile, seed) as rpc_url, ExitStack() as held:
         stop = held.enter_context(stop_signals(settings.run_deadline))
@@ -272,7 +275,7 @@ def run(
         sample = tx_sample(configured)
         source = source_identity(config, schedule, sample, simnet=not settings.rpc_url)
         exports = digest(export_url(configured))
-        prepare_dagster_home(settings.dagster_home, url)
+        prepare_dagster_home(settings.dagster_home, warehouse_url(settings, DAGSTER))
         instance = dg.DagsterInstance.get()
         instance.add_dynamic_partitions(EPOCHS, [str(e) for e in epochs])
         # Built when an epoch needs a job: a rerun that skips them all is spared seconds.

@@ -114,7 +114,7 @@ def load_settings() -> Settings:
         tx_sample=_share("MEVHOUSE_TX_SAMPLE"),
         role_urls={
             name: url
-            for name in ("MEVHOUSE_LOADER_URL", "MEVHOUSE_TRANSFORMER_URL")
+            for name in ("MEVHOUSE_LOADER_URL", "MEVHOUSE_TRANSFORMER_URL", "MEVHOUSE_DAGSTER_URL")
             if (url := _url(name, ("postgresql", "postgres")))
         },
         run_deadline=_number("MEVHOUSE_RUN_DEADLINE", 86_400.0, 7 * 86_400),

@@ -1,6 +1,7 @@
 -- Warehouse schemas and roles. Applied by `mevhouse warehouse init` as the administrator (the
 -- embedded server's superuser); safe to run again. Each stage then connects as its own role:
--- dlt and the checks as mevhouse_loader, dbt as mevhouse_transformer, BI tools as mevhouse_bi.
+-- dlt and the checks as mevhouse_loader, dbt, the exports and the run summary as
+-- mevhouse_transformer, Dagster's own storage as mevhouse_dagster, BI tools as mevhouse_bi.
 -- On the embedded server mevhouse gives the roles generated passwords; on a shared server an
 -- administrator sets them (ALTER ROLE ... PASSWORD ...) or maps them to SSO users.
 
@@ -15,6 +16,9 @@ begin
     if not exists (select 1 from pg_roles where rolname = 'mevhouse_bi') then
         create role mevhouse_bi login;
     end if;
+    if not exists (select 1 from pg_roles where rolname = 'mevhouse_dagster') then
+        create role mevhouse_dagster login;
+    end if;
 end
 $$;
 
@@ -23,13 +27,16 @@ $$;
 do $$
 begin
     if not (select rolsuper from pg_roles where rolname = current_user) then
-        execute format('grant mevhouse_loader, mevhouse_transformer to %I', current_user);
+        execute format(
+            'grant mevhouse_loader, mevhouse_transformer, mevhouse_dagster to %I', current_user
+        );
     end if;
 end
 $$;
 
 -- The loader owns raw (dlt creates and evolves its tables and state there, and its merge
--- staging datasets) and quarantine; the transformer owns what dbt builds.
+-- staging datasets) and quarantine; the transformer owns what dbt builds; Dagster's runs,
+-- events and schedules live in `dagster` (orchestration/instance.py), which reads no data.
 create schema if not exists raw_solana authorization mevhouse_loader;
 create schema if not exists raw_jito authorization mevhouse_loader;
 create schema if not exists raw_solana_staging authorization mevhouse_loader;
@@ -38,6 +45,9 @@ create schema if not exists quarantine authorization mevhouse_loader;
 create schema if not exists staging authorization mevhouse_transformer;
 create schema if not exists intermediate authorization mevhouse_transformer;
 create schema if not exists marts authorization mevhouse_transformer;
+-- `mevhouse run`'s ledger of what each epoch's runs built (orchestration/ledger.py).
+create schema if not exists mevhouse authorization mevhouse_transformer;
+create schema if not exists dagster authorization mevhouse_dagster;
 
 -- Schemas and tables made before the roles were used (by the administrator) change hands.
 do $$
@@ -46,14 +56,18 @@ declare
 begin
     for item in
         select n.nspname as schema_name, c.relname, c.relkind, n.nspowner, c.relowner,
-            case when n.nspname in ('staging', 'intermediate', 'marts')
-                then 'mevhouse_transformer' else 'mevhouse_loader' end as owner
+            case
+                when n.nspname in ('staging', 'intermediate', 'marts', 'mevhouse')
+                    then 'mevhouse_transformer'
+                when n.nspname = 'dagster' then 'mevhouse_dagster'
+                else 'mevhouse_loader'
+            end as owner
         from pg_namespace as n
         left join pg_class as c
             on c.relnamespace = n.oid and c.relkind in ('r', 'p', 'v', 'm')
         where n.nspname in (
             'raw_solana', 'raw_jito', 'raw_solana_staging', 'raw_jito_staging', 'quarantine',
-            'staging', 'intermediate', 'marts'
+            'staging', 'intermediate', 'marts', 'mevhouse', 'dagster'
         )
     loop
         if item.nspowner <> item.owner::regrole then

@@ -19,6 +19,7 @@ from orchestration.partitions import epoch_partitions, market_days
 from orchestration.report.build import REPORT_MARTS, write_report
 from orchestration.resources import WarehouseResource
 from orchestration.settings import load_settings
+from orchestration.warehouse import TRANSFORMER
 
 GROUP = "exports"
 EPOCH_EXPORT = dg.AssetKey(["exports", "epoch_marts"])
@@ -66,7 +67,9 @@ def epoch_marts_export(
     """Every mart's rows of the epoch as files under MEVHOUSE_EXPORT_URL, with a manifest."""
     _check_format(config.format)
     url = export_url(load_settings())
-    manifest = export_epoch(warehouse.url(), url, int(context.partition_key), config.format)
+    manifest = export_epoch(
+        warehouse.url(TRANSFORMER), url, int(context.partition_key), config.format
+    )
     return dg.MaterializeResult(metadata=_summary(manifest, url))
 
 
@@ -87,7 +90,7 @@ def market_days_export(
     _check_format(config.format)
     url = export_url(load_settings())
     day = date.fromisoformat(context.partition_key)
-    manifest = export_day(warehouse.url(), url, day, config.format)
+    manifest = export_day(warehouse.url(TRANSFORMER), url, day, config.format)
     return dg.MaterializeResult(metadata=_summary(manifest, url))
 
 
@@ -104,7 +107,7 @@ def epoch_report(
 ) -> dg.MaterializeResult:
     """A static HTML report of the epoch with charts, beside the exports."""
     url = export_url(load_settings())
-    path = write_report(warehouse.url(), url, int(context.partition_key))
+    path = write_report(warehouse.url(TRANSFORMER), url, int(context.partition_key))
     return dg.MaterializeResult(metadata={"report": shown(path)})
 
 

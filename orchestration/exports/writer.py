@@ -52,14 +52,29 @@ def schema_of(table: pa.Table) -> list[dict[str, str]]:
     return [{"name": f.name, "type": str(f.type)} for f in table.schema]
 
 
+class ExportWriteFailed(Exception):
+    """A file of an export could not be written (a full disk, a file size limit, no access)."""
+
+
 def put_atomic(fs: fsspec.AbstractFileSystem, path: str, data: bytes) -> None:
-    """Write beside the final path, then rename: a reader never sees half a file."""
+    """Write beside the final path, then rename: a reader never sees half a file.
+
+    A failed write (a full disk) removes its half-written temporary and keeps the previous file.
+    """
     parent = path.rsplit("/", 1)[0]
-    fs.makedirs(parent, exist_ok=True)
     temporary = f"{parent}/.{uuid.uuid4().hex}.tmp"
-    with fs.open(temporary, "wb") as out:
-        out.write(data)
-    fs.mv(temporary, path)
+    try:
+        fs.makedirs(parent, exist_ok=True)
+        with fs.open(temporary, "wb") as out:
+            out.write(data)
+        fs.mv(temporary, path)
+    except OSError as err:
+        if fs.exists(temporary):
+            fs.rm(temporary)
+        raise ExportWriteFailed(
+            f"cannot write {path} ({err.strerror or err}); the export before it is unchanged: "
+            "free space there and export again"
+        ) from None
 
 
 def _drop_others(fs: fsspec.AbstractFileSystem, directory: str, keep: str) -> None:

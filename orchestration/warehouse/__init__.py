@@ -19,8 +19,13 @@ SCHEMAS = ("raw_solana", "raw_jito", "staging", "intermediate", "marts", "quaran
 LOADER = "mevhouse_loader"
 TRANSFORMER = "mevhouse_transformer"
 BI = "mevhouse_bi"
-ROLES = (LOADER, TRANSFORMER, BI)
-ROLE_URL_VARIABLES = {LOADER: "MEVHOUSE_LOADER_URL", TRANSFORMER: "MEVHOUSE_TRANSFORMER_URL"}
+DAGSTER = "mevhouse_dagster"
+ROLES = (LOADER, TRANSFORMER, BI, DAGSTER)
+ROLE_URL_VARIABLES = {
+    LOADER: "MEVHOUSE_LOADER_URL",
+    TRANSFORMER: "MEVHOUSE_TRANSFORMER_URL",
+    DAGSTER: "MEVHOUSE_DAGSTER_URL",
+}
 
 
 def embedded(settings: Settings) -> EmbeddedPostgres:
@@ -43,8 +48,8 @@ def stage_url(
     """The URL `role` connects with: its own from `role_urls`, else `url`, else embedded.
 
     On the embedded server (under `pg_dir`) each role has a generated password. Elsewhere a
-    role's URL comes from MEVHOUSE_LOADER_URL / MEVHOUSE_TRANSFORMER_URL; unset, the stage uses
-    the one URL.
+    role's URL comes from MEVHOUSE_LOADER_URL / _TRANSFORMER_URL / _DAGSTER_URL; unset, the
+    stage uses the one URL.
     """
     if url:
         url = role_urls.get(role or "") or url

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from urllib.parse import quote, urlsplit
 
+import dagster as dg
 import dlt
 import psycopg
 import pytest
 from dbt_harness import assert_all_passed, run_dbt
 
 from expectations.runner import run_suite
-from orchestration.warehouse import BI, LOADER, ROLES, TRANSFORMER, init_warehouse
+from orchestration.instance import DAGSTER_SCHEMA, prepare_dagster_home
+from orchestration.warehouse import BI, DAGSTER, LOADER, ROLES, TRANSFORMER, init_warehouse
 
 VOTE = "Vote111111111111111111111111111111111111111"
 
@@ -21,11 +23,11 @@ def _as_role(url: str, role: str, password: str) -> str:
     return parts._replace(netloc=netloc).geturl()
 
 
-def test_each_stage_runs_as_its_own_role(warehouse_url, tmp_path):
+def test_each_stage_runs_as_its_own_role(warehouse_url, tmp_path, monkeypatch):
     passwords = {role: f"{role}-test-pw" for role in ROLES}
     init_warehouse(warehouse_url, passwords)
     init_warehouse(warehouse_url, passwords)  # idempotent
-    loader, transformer, bi = (_as_role(warehouse_url, r, passwords[r]) for r in ROLES)
+    loader, transformer, bi, dagster = (_as_role(warehouse_url, r, passwords[r]) for r in ROLES)
 
     # The loader: dlt creates, merges (through its staging dataset) and evolves raw tables.
     pipe = dlt.pipeline(
@@ -69,16 +71,43 @@ def test_each_stage_runs_as_its_own_role(warehouse_url, tmp_path):
             "create temporary table t (x int)",
             "delete from marts.m",
             "create table marts.evil (x int)",
+            # The probe of issue 21: a server's shell for whoever reaches it.
+            "copy (select 1) to program 'true'",
         ):
             with pytest.raises(psycopg.errors.InsufficientPrivilege):
                 conn.execute(forbidden)
+
+    # Dagster keeps its runs in its own schema, as its own role, and reads no data; no stage
+    # role may run a program on the server.
+    for name in ("DAGSTER_HOME", "MEVHOUSE_DAGSTER_PG_URL"):
+        monkeypatch.setenv(name, "")  # restored after the test: prepare_dagster_home sets them
+    home = prepare_dagster_home(tmp_path / "dagster", dagster)
+    with dg.DagsterInstance.from_config(str(home)) as instance:
+        instance.add_dynamic_partitions("epochs", ["700"])
+        assert instance.get_dynamic_partitions("epochs") == ["700"]
+    with psycopg.connect(dagster, autocommit=True) as conn:
+        owners = conn.execute(
+            "select distinct pg_get_userbyid(relowner) from pg_class"
+            " where relnamespace = %s::regnamespace",
+            (DAGSTER_SCHEMA,),
+        ).fetchall()
+        assert owners == [(DAGSTER,)]
+        for forbidden in ("select * from raw_jito.validators", "select * from marts.m"):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                conn.execute(forbidden)
+    for url in (loader, transformer, dagster):
+        with (
+            psycopg.connect(url, autocommit=True) as conn,
+            pytest.raises(psycopg.errors.InsufficientPrivilege),
+        ):
+            conn.execute("copy (select 1) to program 'true'")
 
     # Nobody but the administrator owns anything outside its own schemas.
     with psycopg.connect(warehouse_url) as conn:
         owners = dict(
             conn.execute(
                 "select nspname, pg_get_userbyid(nspowner) from pg_namespace"
-                " where nspname in ('raw_jito', 'quarantine', 'staging', 'marts')"
+                " where nspname in ('raw_jito', 'quarantine', 'staging', 'marts', 'dagster')"
             ).fetchall()
         )
     assert owners == {
@@ -86,5 +115,6 @@ def test_each_stage_runs_as_its_own_role(warehouse_url, tmp_path):
         "quarantine": LOADER,
         "staging": TRANSFORMER,
         "marts": TRANSFORMER,
+        "dagster": DAGSTER,
     }
     assert BI not in owners.values()

@@ -7,8 +7,16 @@ from urllib.parse import urlsplit
 import psycopg
 import pytest
 
-from orchestration.settings import ConfigError
-from orchestration.warehouse import check_connection, init_warehouse, libpq_env
+from orchestration.settings import ConfigError, Settings
+from orchestration.warehouse import (
+    ROLES,
+    check_connection,
+    embedded,
+    init_warehouse,
+    libpq_env,
+    prepare_warehouse,
+    warehouse_url,
+)
 from orchestration.warehouse.embedded import EmbeddedError, EmbeddedPostgres
 
 
@@ -113,16 +121,24 @@ def test_init_is_idempotent_and_hands_earlier_tables_to_the_roles(warehouse_url)
             "intermediate",
             "marts",
             "quarantine",
+            "dagster",
         } <= schemas
         conn.execute("create table marts.m (x int); insert into marts.m values (1)")
         conn.execute("create table raw_solana.r (x int); insert into raw_solana.r values (1)")
+        # Dagster's storage, as an older mevhouse made it (as the administrator).
+        conn.execute("create table dagster.d (x int)")
     # Tables the administrator made pass to the stage that owns their schema.
     init_warehouse(warehouse_url, {"mevhouse_bi": "bi-test-pw"})
     with psycopg.connect(warehouse_url) as conn:
         owners = conn.execute(
-            "select tablename, tableowner from pg_tables where tablename in ('m', 'r') order by 1"
+            "select tablename, tableowner from pg_tables where tablename in ('d', 'm', 'r')"
+            " order by 1"
         ).fetchall()
-    assert owners == [("m", "mevhouse_transformer"), ("r", "mevhouse_loader")]
+    assert owners == [
+        ("d", "mevhouse_dagster"),
+        ("m", "mevhouse_transformer"),
+        ("r", "mevhouse_loader"),
+    ]
     bi = _as_role(warehouse_url, "mevhouse_bi", "bi-test-pw")
     with psycopg.connect(bi, autocommit=True) as conn:
         assert conn.execute("select x from marts.m").fetchone() == (1,)
@@ -151,3 +167,23 @@ def test_libpq_env_decodes_the_url():
         "MEVHOUSE_PG_PASSWORD": "p/w",
         "MEVHOUSE_PG_DBNAME": "wh",
     }
+
+
+def test_on_the_embedded_server_each_stage_connects_as_its_own_role(mevhouse_home):
+    settings = Settings(mevhouse_home, None, None, None, 8.0, 4, None, None)
+    admin = prepare_warehouse(settings)
+    try:
+        assert urlsplit(admin).username == "postgres"
+        for role in ROLES:
+            url = warehouse_url(settings, role)
+            assert (
+                urlsplit(url).password
+                == (mevhouse_home / f"pg.{role}.password").read_text().strip()
+            )
+            with psycopg.connect(url) as conn:
+                row = conn.execute(
+                    "select current_user, rolsuper from pg_roles where rolname = current_user"
+                ).fetchone()
+            assert row == (role, False)
+    finally:
+        embedded(settings).stop()
