@@ -21,6 +21,7 @@ TOKEN_PROGRAMS = frozenset(
     ("TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA", "TokenzQdBNbLqP5VEhdkAS6EPFLC1PHnBqCXEpPxuEb")
 )
 LAMPORTS_PER_SIGNATURE = 5_000
+JUPITER_V6 = "JUP6LkbZbjS1jKKwapdHNy74zcZ3tLUZoi5QNyVTaV4"
 # An Anchor discriminator's length; one-byte instruction tags are its first byte.
 DATA_PREFIX_BYTES = 8
 # A System instruction starts with its u32 little-endian index: 2 is `transfer`.
@@ -268,6 +269,9 @@ def _instruction_row(
     transfer = _transfer(program, accounts, raw)
     for name, value in zip(_TRANSFER_COLUMNS, transfer or (None,) * 5, strict=True):
         cols[name].append(value)
+    event = _swap_event(program, raw)
+    for name, value in zip(_SWAP_EVENT_COLUMNS, event or (None,) * 5, strict=True):
+        cols[name].append(value)
 
 
 _TRANSFER_COLUMNS = (
@@ -277,6 +281,37 @@ _TRANSFER_COLUMNS = (
     "transfer_mint",
     "transfer_amount",
 )
+
+
+_SWAP_EVENT_COLUMNS = (
+    "swap_event_amm",
+    "swap_event_input_mint",
+    "swap_event_input_amount",
+    "swap_event_output_mint",
+    "swap_event_output_amount",
+)
+# Anchor's event-CPI tag, then SwapEvent's discriminator (sha256("event:SwapEvent")[:8]); the
+# Borsh body is {amm, input_mint: Pubkey, input_amount: u64, output_mint: Pubkey,
+# output_amount: u64}: 128 bytes in all (verified on the metamask_swap-* mainnet samples).
+SWAP_EVENT_TAG = bytes.fromhex("e445a52e51cb9a1d40c6cde8260871e2")
+SWAP_EVENT_SIZE = 128
+
+
+def _swap_event(program: str, raw: bytes | None) -> tuple[str, str, int, str, int] | None:
+    """(amm, input mint, input amount, output mint, output amount) of a Jupiter v6 SwapEvent."""
+    if program != JUPITER_V6 or not raw or len(raw) != SWAP_EVENT_SIZE:
+        return None
+    if raw[:16] != SWAP_EVENT_TAG:
+        return None
+    (input_amount,) = struct.unpack_from("<Q", raw, 80)
+    (output_amount,) = struct.unpack_from("<Q", raw, 120)
+    return (
+        _b58encode(raw[16:48]),
+        _b58encode(raw[48:80]),
+        input_amount,
+        _b58encode(raw[88:120]),
+        output_amount,
+    )
 
 
 def _transfer(

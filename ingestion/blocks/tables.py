@@ -92,6 +92,13 @@ INSTRUCTIONS = _table(
     Column("transfer_authority", TEXT),
     Column("transfer_mint", TEXT),
     Column("transfer_amount", AMOUNT),
+    # Jupiter v6's SwapEvent (its self-CPI after each hop), decoded at load: the AMM program
+    # and the mints and raw amounts that went in and came out, a cross-check of decoded legs.
+    Column("swap_event_amm", TEXT),
+    Column("swap_event_input_mint", TEXT),
+    Column("swap_event_input_amount", AMOUNT),
+    Column("swap_event_output_mint", TEXT),
+    Column("swap_event_output_amount", AMOUNT),
 )
 
 TOKEN_BALANCE_CHANGES = _table(

@@ -134,6 +134,8 @@ def solana_source(config: RpcConfig, epochs: list[int]) -> Any:
         columns=BLOCK_PRODUCTION.dlt_columns(),
     )
     def block_production() -> Rows:
+        # The table exists even when no epoch is reachable: dbt's staging reads it.
+        yield dlt.mark.materialize_table_schema()
         schedule, _ = cluster.position
 
         async def all_epochs(rpc: SolanaRpc) -> Any:
@@ -211,7 +213,9 @@ def solana_source(config: RpcConfig, epochs: list[int]) -> Any:
         columns=VALIDATOR_HISTORY.dlt_columns(),
     )
     def validator_history_resource() -> Rows:
-        # StakeNet keeps 512 epochs per validator, whatever the RPC node has forgotten.
+        # StakeNet keeps 512 epochs per validator, whatever the RPC node has forgotten. The
+        # table exists even when StakeNet tracks none of them: dbt's staging reads it.
+        yield dlt.mark.materialize_table_schema()
         status, current = cluster.vote_accounts
         addresses = [validator_history.address(v) for v in helpers.vote_pubkeys(status)]
         found = cluster.ask(
@@ -238,6 +242,7 @@ def solana_source(config: RpcConfig, epochs: list[int]) -> Any:
     def stakenet_config() -> Rows:
         _, current = cluster.position
         address = steward_config.JITOSOL_CONFIG
+        yield dlt.mark.materialize_table_schema()  # unreadable Config: staging reads it empty
         (data,) = cluster.ask(lambda rpc: fetch.account_data(rpc, [address], what="steward"))
         try:
             if data is not None:

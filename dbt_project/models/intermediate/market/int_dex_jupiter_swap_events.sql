@@ -6,10 +6,8 @@
 }}
 
 -- Jupiter v6's own account of each swap it routes: after every hop it emits a SwapEvent as a
--- self-CPI (an inner instruction of its own program) whose data is the Anchor event tag
--- e445a52e51cb9a1d, the SwapEvent discriminator 40c6cde8260871e2, then Borsh
--- {amm: Pubkey, input_mint: Pubkey, input_amount: u64, output_mint: Pubkey, output_amount: u64}
--- (128 bytes; verified on the metamask_swap-* samples). Each event is matched to the leg
+-- self-CPI (an inner instruction of its own program), which the loader decodes into the
+-- instructions' swap_event_* columns (ingestion/blocks/parse.py). Each event is matched to the leg
 -- int_dex_swap_legs decoded from the transfers: the latest leg of the AMM's program before the
 -- event in the same outer instruction. `agrees` says whether the two accounts of the swap
 -- match: a cross-check of the decoder, not a second source of swaps.
@@ -22,44 +20,6 @@ successful as (
     where {{ epoch_filter('epoch') }} and success
 ),
 
-jupiter_instructions as (
-    select
-        signature,
-        epoch,
-        slot,
-        outer_index,
-        inner_index,
-        {{ base58_to_numeric('data') }} as decoded
-    from {{ ref('stg_solana__instructions') }}
-    where
-        {{ epoch_filter('epoch') }}
-        and signature in (select successful.signature from successful)
-        and program_id = 'JUP6LkbZbjS1jKKwapdHNy74zcZ3tLUZoi5QNyVTaV4'
-        and inner_index >= 0
-        -- 128 bytes are 174-176 base58 characters: only those are decoded (it costs).
-        and length(data) between 174 and 176
-),
-
-swap_events as (
-    select
-        signature,
-        epoch,
-        slot,
-        outer_index,
-        inner_index,
-        {{ numeric_byte_slice('decoded', 128, 16, 32) }} as amm_key,
-        {{ numeric_byte_slice('decoded', 128, 48, 32) }} as input_mint_key,
-        {{ numeric_le_u64('decoded', 128, 80) }} as input_amount_raw,
-        {{ numeric_byte_slice('decoded', 128, 88, 32) }} as output_mint_key,
-        {{ numeric_le_u64('decoded', 128, 120) }} as output_amount_raw
-    from jupiter_instructions
-    where
-        decoded >= power(256::numeric, 127)
-        and decoded < power(256::numeric, 128)
-        and {{ numeric_byte_slice('decoded', 128, 0, 16) }}
-        = {{ hex_to_numeric("'e445a52e51cb9a1d40c6cde8260871e2'") }}
-),
-
 events as (
     select
         signature,
@@ -67,12 +27,16 @@ events as (
         slot,
         outer_index,
         inner_index,
-        {{ numeric_key_to_base58('amm_key') }} as amm,
-        {{ numeric_key_to_base58('input_mint_key') }} as input_mint,
-        input_amount_raw,
-        {{ numeric_key_to_base58('output_mint_key') }} as output_mint,
-        output_amount_raw
-    from swap_events
+        swap_event_amm as amm,
+        swap_event_input_mint as input_mint,
+        swap_event_input_amount_raw as input_amount_raw,
+        swap_event_output_mint as output_mint,
+        swap_event_output_amount_raw as output_amount_raw
+    from {{ ref('stg_solana__instructions') }}
+    where
+        {{ epoch_filter('epoch') }}
+        and swap_event_amm is not null
+        and signature in (select successful.signature from successful)
 ),
 
 legs as (

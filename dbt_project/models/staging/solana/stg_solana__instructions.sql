@@ -22,6 +22,11 @@ final as (
         transfer_authority::text as transfer_authority,
         transfer_mint::text as transfer_mint,
         transfer_amount::numeric as transfer_amount_raw,
+        swap_event_amm::text as swap_event_amm,
+        swap_event_input_mint::text as swap_event_input_mint,
+        swap_event_input_amount::numeric as swap_event_input_amount_raw,
+        swap_event_output_mint::text as swap_event_output_mint,
+        swap_event_output_amount::numeric as swap_event_output_amount_raw,
         inner_index = -1 as is_outer
     from raw_instructions
 )
