@@ -3,7 +3,9 @@
 from datetime import date
 from decimal import Decimal
 
-from orchestration.summary import Summary
+import psycopg
+
+from orchestration.summary import FLAGGED_VALIDATORS, Summary
 
 
 def summary(rows: dict[str, int]) -> list[str]:
@@ -74,3 +76,28 @@ def test_volume_by_venue_says_the_unknown_share():
 def test_sections_absent_when_their_marts_were_not_built():
     text = summary({"raw_jito.x": 1})
     assert "top pairs" not in "\n".join(text) and "sandwich collusion" not in "\n".join(text)
+
+
+def test_flagged_validators_listed_by_q_value(warehouse_url):
+    """The strongest evidence first: by q-value, not by the sandwich-rate bound."""
+    with psycopg.connect(warehouse_url) as conn:
+        conn.execute(
+            "create schema marts; create table marts.validator_mev_epochs (epoch int, "
+            "vote_account text, window_loaded_blocks int, window_sandwich_block_rate numeric, "
+            "collusion_q_value numeric, window_cluster_sandwich_block_rate numeric, "
+            "sandwich_rate_lower_bound numeric, is_suspected_colluder boolean)"
+        )
+        conn.execute(
+            "insert into marts.validator_mev_epochs values "
+            "(5, 'A', 400, 0.30, 0.04, 0.02, 0.20, true), "
+            "(5, 'B', 300, 0.10, 0.001, 0.02, 0.05, true), "
+            "(5, 'C', 300, 0.50, null, 0.02, 0.40, false)"
+        )
+        rows = conn.execute(FLAGGED_VALIDATORS, {"epochs": [5]}).fetchall()
+    assert [row[1] for row in rows] == ["B", "A"]
+    run = Summary(epochs=[5], table_rows={}, checks_passed=1, checks_failed=0)
+    run.flagged_validators = rows
+    lines = run.render().split("\n")
+    first = next(i for i, line in enumerate(lines) if " B " in line)
+    assert "q-value 0.001" in lines[first] and "10.0% of 300 blocks" in lines[first]
+    assert " A " in lines[first + 1]
