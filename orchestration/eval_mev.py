@@ -53,6 +53,20 @@ class Score:
 
 
 @dataclass(frozen=True)
+class DecoyScore:
+    """Decoys of one kind (honest activity shaped like MEV) and how many a detector flagged."""
+
+    kind: str
+    epoch: int | None
+    planted: int
+    flagged: int
+
+    @property
+    def rate(self) -> float | None:
+        return self.flagged / self.planted if self.planted else None
+
+
+@dataclass(frozen=True)
 class CollusionScore:
     """Colluding validators simnet planted against those validator_mev_epochs flags."""
 
@@ -78,6 +92,7 @@ class MevEvaluation:
     scores: list[Score]
     collusion: list[CollusionScore] | None = None
     notes: list[str] = field(default_factory=list)
+    decoys: list[DecoyScore] = field(default_factory=list)
 
     def score(self, mev_type: str, epoch: int | None = None) -> Score:
         """Return one type's score for an epoch (None: all the evaluated epochs)."""
@@ -103,6 +118,15 @@ class MevEvaluation:
                 f"{s.mev_type:<24}{epoch:>6}{s.truth:>7}{s.detected:>10}{s.matched:>9}"
                 f"{pct(s.precision):>11}{pct(s.recall):>8}"
             )
+        if self.decoys:
+            lines.append("")
+            lines.append(
+                "decoys (honest activity shaped like MEV) detected as MEV: false positives"
+            )
+            lines.append(f"{'decoy':<24}{'epoch':>6}{'planted':>9}{'flagged':>9}{'share':>8}")
+            for d in self.decoys:
+                epoch = "all" if d.epoch is None else str(d.epoch)
+                lines.append(f"{d.kind:<24}{epoch:>6}{d.planted:>9}{d.flagged:>9}{pct(d.rate):>8}")
         if self.collusion is not None:
             lines.append("")
             lines.append("colluding validators (flagged by validator_mev_epochs)")
@@ -134,6 +158,17 @@ class MevEvaluation:
                 f"| {s.mev_type} | {epoch} | {s.truth} | {s.detected} | {s.matched} "
                 f"| {pct(s.precision)} | {pct(s.recall)} |"
             )
+        if self.decoys:
+            lines += [
+                "",
+                "| decoy | epoch | planted | detected as MEV | share |",
+                "| --- | --- | --- | --- | --- |",
+            ]
+            lines += [
+                f"| {d.kind} | {'all' if d.epoch is None else d.epoch} | {d.planted} "
+                f"| {d.flagged} | {pct(d.rate)} |"
+                for d in self.decoys
+            ]
         if self.collusion is not None:
             lines += [
                 "",
@@ -349,6 +384,9 @@ def evaluate(
     notes = [
         "arbitrage: planted attempts whose gain in lamports exceeds fee and tip; "
         f"{UNPROFITABLE}: the others, against intermediate.int_mev_unprofitable_arbitrage",
+        "decoy: flagged when a detected event of any type holds the decoy's first and last "
+        "transaction (its would-be front- and back-run); such events also count against "
+        "precision above",
     ]
     for epoch in chosen:
         if not any(planted.get((epoch, t)) for t in (*MEV_TYPES, UNPROFITABLE)) and any(
@@ -363,7 +401,36 @@ def evaluate(
             "marts.validator_mev_epochs (with collusion_flag or is_suspected_colluder) is "
             "absent: colluding validators not evaluated"
         )
-    return MevEvaluation(chosen, scores, collusion, notes)
+    decoys = decoy_scores(chosen, events, detected)
+    return MevEvaluation(chosen, scores, collusion, notes, decoys)
+
+
+def decoy_scores(
+    epochs: Sequence[int],
+    events: dict[int, list[dict[str, Any]]],
+    detected: dict[tuple[int, str], set[frozenset[str]]],
+) -> list[DecoyScore]:
+    """Per decoy kind and epoch (and over all epochs): decoys planted and detected as MEV."""
+    counts: dict[tuple[str, int], list[int]] = {}
+    for epoch in epochs:
+        found = [sigs for (e, _), sets in detected.items() if e == epoch for sigs in sets]
+        for event in events.get(epoch, []):
+            if event["type"] != "decoy":
+                continue
+            ends = {event["signatures"][0], event["signatures"][-1]}
+            count = counts.setdefault((str(event["decoy"]), epoch), [0, 0])
+            count[0] += 1
+            count[1] += any(ends <= sigs for sigs in found)
+    out = []
+    for kind in sorted({kind for kind, _ in counts}):
+        per_epoch = [DecoyScore(kind, e, *counts.get((kind, e), [0, 0])) for e in epochs]
+        out += per_epoch
+        out.append(
+            DecoyScore(
+                kind, None, sum(d.planted for d in per_epoch), sum(d.flagged for d in per_epoch)
+            )
+        )
+    return out
 
 
 @contextmanager

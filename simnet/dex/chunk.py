@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, fields
 import numpy as np
 
 from simnet.dex.config import DexConfig
+from simnet.dex.decoys import DECOY_KINDS, Decoys
 from simnet.dex.markets import PoolSpec
 from simnet.dex.model import ChunkTape, Draft, MevEvent, PlannedTx, SlotTape
 from simnet.dex.prices import PricePath
@@ -23,8 +24,8 @@ from simnet.rng import rng
 from simnet.schedule import SLOTS_PER_WINDOW, EpochProduction
 from simnet.validators import Validator
 
-# The most transactions one planned group holds (front-run, three victims, back-run).
-MAX_GROUP = 5
+# The most transactions one planned group holds (two front-runs, three victims, two back-runs).
+MAX_GROUP = 7
 
 
 def geometric_mid(bounds: tuple[float, float]) -> float:
@@ -73,6 +74,7 @@ class ChunkRun:
         self.state = ChunkState(inputs.seed, pools, prices, inputs.first)
         self.traders = Traders(inputs.seed, config, self.state)
         self.searchers = Searchers(inputs.seed, config, self.state, self.traders)
+        self.decoys = Decoys(self.state, self.traders, self.searchers.target_cdf)
         # One generator for the chunk: its slots always run together, in order.
         self.g = rng(inputs.seed, "dex-chunk", inputs.first)
         self.slots: dict[int, _Slot] = {}
@@ -111,6 +113,8 @@ class ChunkRun:
         i = slot - prod.first_slot
         nonvote = self._transactions(slot) * self.inputs.user_tx_share / 1_000
         plan = ["swap"] * int(g.poisson(config.swaps_per_1000 * nonvote))
+        for kind in DECOY_KINDS:
+            plan += [f"decoy:{kind}"] * int(g.poisson(config.decoys_per_1000 * nonvote))
         if budget >= config.min_tip_lamports:  # bundles only land with Jito leaders
             leader = self.inputs.validators[int(prod.leaders[i])]
             boost = config.collusion_multiplier if leader.colludes else 1.0
@@ -149,11 +153,15 @@ class ChunkRun:
             if what == "close":
                 opened = work.pending[work.closed]
                 work.closed += 1
-                back, draft = self.searchers.close_sandwich(g, opened, slot, left)
-                work.add([back])
-                self.events.append((draft, [*opened.txs, back]))
+                backs, draft = self.searchers.close_sandwich(g, opened, slot, left)
+                work.add(backs)
+                self.events.append((draft, [*opened.txs, *backs]))
             elif what == "swap":
                 work.add([self.traders.swap(g, slot)])
+            elif what == "decoy:round_trip":
+                self._planted(work, *self.decoys.round_trip(g, slot))
+            elif what == "decoy:organic":
+                self._planted(work, *self.decoys.organic(g, slot))
             elif what.startswith("liquidate:"):
                 token = next(c for c in COLLATERAL if what == f"liquidate:{c.symbol}")
                 tx, draft = self.searchers.liquidate(g, slot, token, left, int(n))
@@ -178,18 +186,18 @@ class ChunkRun:
                 work.add(list(opened.txs))
                 self.slots.setdefault(later, _Slot()).pending.append(opened)
             else:
-                back, draft = searchers.close_sandwich(g, opened, slot, left)
-                self._planted(work, [*opened.txs, back], draft)
+                backs, draft = searchers.close_sandwich(g, opened, slot, left)
+                self._planted(work, [*opened.txs, *backs], draft)
 
     def _planted(self, work: _Slot, txs: list[PlannedTx], draft: Draft) -> None:
         work.add(txs)
         self.events.append((draft, txs))
 
     def _later_slot(self, slot: int) -> int | None:
-        """Return a later produced slot of the leader window with tips left for a back-run."""
+        """Return a produced slot among the next SLOTS_PER_WINDOW with tips left for a back-run:
+        from a window's last slots, that is in the next leader's window."""
         prod, floor = self.inputs.production, self.config.min_tip_lamports
-        window_end = min(slot - slot % SLOTS_PER_WINDOW + SLOTS_PER_WINDOW - 1, self.inputs.last)
-        for later in range(slot + 1, window_end + 1):
+        for later in range(slot + 1, min(slot + SLOTS_PER_WINDOW, self.inputs.last) + 1):
             i = later - prod.first_slot
             promised = len(self.slots[later].pending) if later in self.slots else 0
             tips = self.inputs.tips[i] * self.config.mev_tip_share

@@ -60,7 +60,8 @@ def swaps_truth(
                             "slot": slot,
                             "dex": leg.pool.dex.name,
                             "pool": leg.pool.address,
-                            "trader": tx.signer,
+                            # The owner of the token accounts that paid (not always the signer).
+                            "trader": tx.owner or tx.signer,
                             "mint_in": leg.mint_in,
                             "mint_out": leg.mint_out,
                             "amount_in": leg.amount_in,
@@ -73,7 +74,11 @@ def swaps_truth(
 def mev_truth(
     market: Market, epoch: int, first: int | None = None, last: int | None = None
 ) -> dict[str, Any]:
-    """Return the MEV events planted wholly in an epoch's slots, and the colluding validators."""
+    """Return the MEV events planted wholly in an epoch's slots, and the colluding validators.
+
+    Events of type "decoy" are honest activity shaped like MEV: detecting one is a false
+    positive.
+    """
     lo, hi = slot_range(market, epoch, first, last)
     events = []
     for chunk in market.chunks(lo, hi):
@@ -93,6 +98,8 @@ def mev_truth(
                     "profit_lamports": event.profit_lamports,
                     "tip_lamports": event.tip_lamports,
                     "victim_loss_lamports": event.victim_loss_lamports,
+                    # Which honest shape a "decoy" is (simnet/dex/decoys.py); null for MEV.
+                    "decoy": event.decoy,
                 }
             )
     colluding = [

@@ -23,6 +23,7 @@ from orchestration.eval_mev import (
     MevEvaluation,
     Score,
     arbitrage_pays,
+    decoy_scores,
     parse_epoch_list,
     replace_generated_section,
     truth_type,
@@ -124,3 +125,29 @@ def test_markdown_goes_into_the_generated_section_only():
     assert replace_generated_section(rewritten, table) == rewritten
     with pytest.raises(EvalError, match="no generated section"):
         replace_generated_section("# MEV\n", table)
+
+
+def test_a_decoy_counts_as_flagged_when_an_event_holds_both_its_ends():
+    """Whatever type the detector gave it; an event holding one end only does not fool it."""
+    decoy = {"type": "decoy", "decoy": "round_trip", "signatures": ["buy", "other", "sell"]}
+    organic = {"type": "decoy", "decoy": "organic", "signatures": ["big", "small", "back"]}
+    events = {
+        1: [decoy, organic, {"type": "sandwich", "decoy": None, "signatures": ["f", "v", "b"]}],
+        2: [{**decoy, "signatures": ["b2", "o2", "s2"]}],
+    }
+    detected = {
+        (1, "sandwich"): {frozenset({"buy", "other", "sell"}), frozenset({"f", "v", "b"})},
+        (1, "backrun"): {frozenset({"big", "x"})},
+        (2, "arbitrage"): {frozenset({"b2", "s2"})},
+    }
+    scores = {
+        (d.kind, d.epoch): (d.planted, d.flagged) for d in decoy_scores([1, 2], events, detected)
+    }
+    assert scores == {
+        ("organic", 1): (1, 0),
+        ("organic", 2): (0, 0),
+        ("organic", None): (1, 0),
+        ("round_trip", 1): (1, 1),
+        ("round_trip", 2): (1, 1),
+        ("round_trip", None): (2, 2),
+    }
