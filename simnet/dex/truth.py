@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from simnet.blocks.signatures import signature
+from simnet.dex.model import ChunkTape, MevEvent, TxRef
 from simnet.dex.tape import Market
 
 # A demo epoch (8,192 slots) fits; a mainnet epoch (432,000) must be asked for in ranges.
@@ -71,6 +72,34 @@ def swaps_truth(
     return {"epoch": epoch, "swaps": swaps}
 
 
+def _with_bystanders(chunk: ChunkTape, event: MevEvent) -> tuple[tuple[TxRef, ...], list[str]]:
+    """A sandwich's transactions and victims, with every other party's successful swap on its
+    pool in the front-run's direction between its first front-run and first back-run: the
+    planted victims' neighbours paid the inflated price too (a spread sandwich leaves room for
+    them)."""
+    own = [chunk.slots[slot].txs[k] for slot, k in event.txs]
+    front = next(tx for tx in own if tx.kind == "sandwich_front").legs[0]
+    start = event.txs[0]
+    end = next(ref for ref, tx in zip(event.txs, own, strict=True) if tx.kind == "sandwich_back")
+    refs, victims = list(event.txs), list(event.victims)
+    for slot in range(start[0], end[0] + 1):
+        tape = chunk.slots.get(slot)
+        for k, tx in enumerate(tape.txs if tape else ()):
+            ref = (slot, k)
+            if not start < ref < end or ref in refs or tx.failed:
+                continue
+            if (tx.owner or tx.signer) == event.searcher:
+                continue
+            if any(
+                leg.pool.address == front.pool.address and leg.mint_in == front.mint_in
+                for leg in tx.legs
+            ):
+                refs.append(ref)
+                victims.append(tx.owner or tx.signer)
+    # A slot's planned transactions are in block order: (slot, index) orders them.
+    return tuple(sorted(refs)), victims
+
+
 def mev_truth(
     market: Market, epoch: int, first: int | None = None, last: int | None = None
 ) -> dict[str, Any]:
@@ -85,13 +114,16 @@ def mev_truth(
         for event in chunk.events:
             if not lo <= event.txs[0][0] <= event.txs[-1][0] <= hi:
                 continue
+            refs, victims = event.txs, list(event.victims)
+            if event.type == "sandwich":
+                refs, victims = _with_bystanders(chunk, event)
             events.append(
                 {
                     "type": event.type,
                     "slot": event.slot,
-                    "signatures": market.signatures(event.txs),
+                    "signatures": market.signatures(refs),
                     "searcher": event.searcher,
-                    "victims": list(event.victims),
+                    "victims": victims,
                     "pools": list(event.pools),
                     "profit_mint": event.profit_mint,
                     "profit_amount": event.profit_amount,

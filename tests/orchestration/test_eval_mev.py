@@ -16,6 +16,7 @@ import pytest
 from orchestration.eval_mev import (
     DOCS_BEGIN,
     DOCS_END,
+    LOSING_SANDWICH,
     UNPROFITABLE,
     WSOL,
     CollusionScore,
@@ -97,7 +98,10 @@ def test_truth_arbitrages_split_by_the_marts_rule():
     assert not arbitrage_pays(_arbitrage("USDC", 1_000, 10_000, lamports=12_000), 5_000)
     assert truth_type(_arbitrage(WSOL, 20_000, 19_000), {"sig": 5_000}) == UNPROFITABLE
     assert truth_type(_arbitrage(WSOL, 20_000, 1_000), {"sig": 5_000}) == "arbitrage"
-    assert truth_type({"type": "sandwich", "signatures": ["a"]}, {}) == "sandwich"
+    sandwich = {"type": "sandwich", "signatures": ["a"], "profit_amount": 5}
+    assert truth_type(sandwich, {}) == "sandwich"
+    # A sandwich whose back-run returned no more than the front-run paid is not one by the rule.
+    assert truth_type({**sandwich, "profit_amount": 0}, {}) == LOSING_SANDWICH
 
 
 def test_scores_and_table():

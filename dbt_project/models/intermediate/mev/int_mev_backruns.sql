@@ -8,12 +8,17 @@
     post_hook='analyze {{ this }}',
 ) }}
 
--- Backruns: a searcher's swap right after a large swap on the same pool (the next position of
--- the same block: a bundle's transactions are adjacent), in the opposite direction, paying a
--- Jito tip, by another signer. The event's signatures are the large swap's and the
--- searcher's, in block order, as simnet's truth lists them. Transactions already part of a
--- sandwich or an arbitrage are left out (a sandwich's back-run is the answer to its last
--- victim). "Large" is the var mev_backrun_min_large_usd (USD value of the swap; default 1000).
+-- Backruns: a searcher's transaction right after a large swap on the same pool (the next
+-- position of the same block: a bundle's transactions are adjacent), trading that pool in the
+-- opposite direction, paying a Jito tip, by another signer. Either a single swap (its profit
+-- marked to the hour's prices: it holds the other token) or a multi-leg transaction whose legs
+-- close a cycle (int_mev_arbitrage_cycles: back to the input token on another pool), its profit
+-- realised in that token and paying more than fee and tip; such a cycle is a backrun, not an
+-- arbitrage (int_mev_arbitrages leaves it out). The event's signatures are the large swap's and
+-- the searcher's, in block order, as simnet's truth lists them. A sandwich's front- and
+-- back-runs are left out (a sandwich's back-run is the answer to its last victim); its victims
+-- are not (a backrun may follow a victim, or trade the pool the way the victims did). "Large" is the
+-- var mev_backrun_min_large_usd (USD value of the swap; default 1000).
 
 {% set min_large_usd = var('mev_backrun_min_large_usd', 1000) %}
 
@@ -44,8 +49,13 @@ prices as (
     {{ usd_prices_hourly() }}
 ),
 
+-- A sandwich's front- and back-runs: its victims may be a backrun's large swap or the backrun.
+sandwiched as (
+    select unnest(searcher_signatures) as signature from sandwiches
+),
+
 taken as (
-    select unnest(signatures) as signature from sandwiches
+    select sandwiched.signature from sandwiched
     union
     select unnest(signatures) as signature from cycles
 ),
@@ -96,7 +106,7 @@ candidates as (
         and large_swap.signature not in (select taken.signature from taken)
 ),
 
-final as (
+single_leg as (
     select
         candidates.epoch,
         candidates.slot,
@@ -138,6 +148,57 @@ final as (
         on candidates.hour = price_in.hour and candidates.mint_in = price_in.mint
     left join prices as price_out
         on candidates.hour = price_out.hour and candidates.mint_out = price_out.mint
+),
+
+-- Paying, tipped cycles with a leg that answers the swap at the previous block position.
+multi_leg as (
+    select distinct on (cycles.signatures[1])
+        cycles.epoch,
+        cycles.slot,
+        cycles.last_slot,
+        cycles.leader_window,
+        cycles.hour,
+        'backrun' as mev_type,
+        cycles.searcher,
+        array[large_swap.signature] || cycles.signatures as signatures,
+        cycles.searcher_signatures,
+        array[]::text[] as victim_signatures,
+        array[]::text[] as victims,
+        cycles.pools,
+        cycles.profit_mint,
+        cycles.profit_amount,
+        cycles.profit_amount_raw,
+        cycles.profit_mint_usd,
+        large_swap.amount_usd as large_amount_usd,
+        cycles.fee_lamports,
+        0.85 as confidence,
+        'backrun: tipped ' || cycles.legs::text || '-leg cycle whose leg on a pool answers, at '
+        || 'the next block position, a swap of at least {{ min_large_usd }} USD there by '
+        || 'another signer in the opposite direction; profit realised in the cycle''s token, '
+        || 'more than fee + tip' as rule  -- noqa: RF04
+    from cycles
+    inner join swaps as leg on cycles.signatures[1] = leg.signature
+    inner join swaps as large_swap
+        on
+            leg.pool = large_swap.pool
+            and leg.slot = large_swap.slot
+            and large_swap.position = leg.position - 1
+            and leg.mint_out = large_swap.mint_in
+            and leg.mint_in = large_swap.mint_out
+            and leg.trader <> large_swap.trader
+    where
+        cycles.net_profit_lamports > 0
+        and cycles.tip_lamports > 0
+        and large_swap.amount_usd >= {{ min_large_usd }}
+        and cycles.signatures[1] not in (select sandwiched.signature from sandwiched)
+        and large_swap.signature not in (select taken.signature from taken)
+    order by cycles.signatures[1], large_swap.amount_usd desc
+),
+
+final as (
+    select * from single_leg
+    union all
+    select * from multi_leg
 )
 
 select * from final
