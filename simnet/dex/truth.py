@@ -73,31 +73,42 @@ def swaps_truth(
 
 
 def _with_bystanders(chunk: ChunkTape, event: MevEvent) -> tuple[tuple[TxRef, ...], list[str]]:
-    """A sandwich's transactions and victims, with every other party's successful swap on its
-    pool in the front-run's direction between its first front-run and first back-run: the
-    planted victims' neighbours paid the inflated price too (a spread sandwich leaves room for
-    them)."""
-    own = [chunk.slots[slot].txs[k] for slot, k in event.txs]
-    front = next(tx for tx in own if tx.kind == "sandwich_front").legs[0]
+    """A sandwich's transactions, with every other party's successful swap on its pool in the
+    front-run's direction between its first front-run and first back-run (the planted victims'
+    neighbours paid the inflated price too), and its victims: the owners of the accounts that
+    paid, once each, in block order."""
+    own = {
+        ref: tx
+        for ref in event.txs
+        if (tx := chunk.slots[ref[0]].txs[ref[1]]).kind in ("sandwich_front", "sandwich_back")
+    }
+    front = next(tx for tx in own.values() if tx.kind == "sandwich_front").legs[0]
     start = event.txs[0]
-    end = next(ref for ref, tx in zip(event.txs, own, strict=True) if tx.kind == "sandwich_back")
-    refs, victims = list(event.txs), list(event.victims)
+    end = min(ref for ref, tx in own.items() if tx.kind == "sandwich_back")
+    refs = set(event.txs)
     for slot in range(start[0], end[0] + 1):
         tape = chunk.slots.get(slot)
         for k, tx in enumerate(tape.txs if tape else ()):
-            ref = (slot, k)
-            if not start < ref < end or ref in refs or tx.failed:
-                continue
-            if (tx.owner or tx.signer) == event.searcher:
+            if (
+                not start < (slot, k) < end
+                or tx.failed
+                or (tx.owner or tx.signer) == event.searcher
+            ):
                 continue
             if any(
                 leg.pool.address == front.pool.address and leg.mint_in == front.mint_in
                 for leg in tx.legs
             ):
-                refs.append(ref)
-                victims.append(tx.owner or tx.signer)
+                refs.add((slot, k))
     # A slot's planned transactions are in block order: (slot, index) orders them.
-    return tuple(sorted(refs)), victims
+    ordered = tuple(sorted(refs))
+    victims: list[str] = []
+    for slot, k in ordered:
+        tx = chunk.slots[slot].txs[k]
+        party = tx.owner or tx.signer
+        if (slot, k) not in own and party not in victims:
+            victims.append(party)
+    return ordered, victims
 
 
 def mev_truth(
