@@ -312,6 +312,11 @@ class Searchers:
             mid = (lo + hi) / 2
             lo, hi = (lo, mid) if overshoots(int(math.exp(mid))) else (mid, hi)
         amount = max(int(math.exp(lo)), 1)
+        # A swap that pays out nothing is no swap: the least amount that buys something.
+        for _ in range(64):
+            if state.quote(pool, amount, back_a_to_b) > 0:
+                break
+            amount *= 2
         wallet, bot_program = searcher(self.seed, "backrun", g)
         closing = self._closing_pool(g, pool, amount, back_a_to_b)
         if closing is not None:

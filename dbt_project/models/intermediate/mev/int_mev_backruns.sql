@@ -17,8 +17,8 @@
 -- arbitrage (int_mev_arbitrages leaves it out). The event's signatures are the large swap's and
 -- the searcher's, in block order, as simnet's truth lists them. A sandwich's front- and
 -- back-runs are left out (a sandwich's back-run is the answer to its last victim); its victims
--- are not (a backrun may follow a victim, or trade the pool the way the victims did). "Large" is the
--- var mev_backrun_min_large_usd (USD value of the swap; default 1000).
+-- are not (a backrun may follow a victim, or trade the pool the way the victims did). "Large"
+-- is the var mev_backrun_min_large_usd (USD value of the swap; default 1000).
 
 {% set min_large_usd = var('mev_backrun_min_large_usd', 1000) %}
 

@@ -24,16 +24,9 @@
 -- flow in the front-run's input token over all its legs, and the bought token it did not sell
 -- back is reported as inventory.
 
-{% set max_slots = var('mev_sandwich_max_slots', 4) %}
-{% set aggregators = var(
-    'mev_sandwich_aggregators',
-    ['jupiter_v6', 'jupiter_v4', 'jupiter_v2', 'dflow', 'okx_router'],
-) %}
-{% set constant_product = var(
-    'mev_constant_product_dexes',
-    ['raydium_amm_v4', 'raydium_cpmm', 'pumpswap', 'orca_token_swap_v2', 'meteora_damm_v1',
-     'fluxbeam'],
-) %}
+{% set max_slots = var('mev_sandwich_max_slots') %}
+{% set aggregators = var('mev_sandwich_aggregators') %}
+{% set constant_product = var('mev_constant_product_dexes') %}
 
 with
 
@@ -57,7 +50,7 @@ bot_legs as (
     inner join transactions on swaps.signature = transactions.signature
     where
         swaps.inner_index >= 0
-        and (swaps.router is null or swaps.router not in ('{{ aggregators | join("', '") }}'))
+        and (swaps.router is null or swaps.router not in ('{{ aggregators | join("', '") }}'))  -- noqa: LT05
 ),
 
 -- Parties (owners, or signers) that traded a pool both ways within an epoch: the only
@@ -146,20 +139,20 @@ first_backs as (
 latest_fronts as (
     select distinct on (back_id) *
     from front_back_pairs
-    order by back_id, front_slot desc, front_position desc, front_id desc
+    order by back_id asc, front_slot desc, front_position desc, front_id desc
 ),
 
 members as (
     select
         latest_fronts.front_id as sandwich_key,
-        'front' as role,
+        'front' as leg_role,
         first_backs.front_id as leg_id
     from first_backs
     inner join latest_fronts on first_backs.back_id = latest_fronts.back_id
     union
     select
         front_id as sandwich_key,
-        'back' as role,
+        'back' as leg_role,
         back_id as leg_id
     from latest_fronts
 ),
@@ -167,7 +160,7 @@ members as (
 member_legs as (
     select
         members.sandwich_key,
-        members.role,
+        members.leg_role,
         legs.*
     from members
     inner join searcher_legs as legs on members.leg_id = legs.leg_id
@@ -180,29 +173,30 @@ runs as (
         min(pool) as pool,
         min(dex) as dex,
         -- The searcher: the owner of the first front-run's token accounts.
-        (array_agg(trader order by slot, position) filter (where role = 'front'))[1] as searcher,
+        (array_agg(trader order by slot, position) filter (where leg_role = 'front'))[1]
+            as searcher,
         array_agg(distinct trader) as searcher_parties,
-        min(mint_in) filter (where role = 'front') as front_mint_in,
-        min(mint_out) filter (where role = 'front') as front_mint_out,
-        min(decimals_in) filter (where role = 'front') as front_decimals_in,
-        min(decimals_out) filter (where role = 'front') as front_decimals_out,
-        min(slot) filter (where role = 'front') as front_slot,
-        min(array[slot, position]) filter (where role = 'front') as first_front_at,
-        max(array[slot, position]) filter (where role = 'front') as last_front_at,
-        min(array[slot, position]) filter (where role = 'back') as first_back_at,
-        max(slot) filter (where role = 'back') as back_slot,
+        min(mint_in) filter (where leg_role = 'front') as front_mint_in,
+        min(mint_out) filter (where leg_role = 'front') as front_mint_out,
+        min(decimals_in) filter (where leg_role = 'front') as front_decimals_in,
+        min(decimals_out) filter (where leg_role = 'front') as front_decimals_out,
+        min(slot) filter (where leg_role = 'front') as front_slot,
+        min(array[slot, position]) filter (where leg_role = 'front') as first_front_at,
+        max(array[slot, position]) filter (where leg_role = 'front') as last_front_at,
+        min(array[slot, position]) filter (where leg_role = 'back') as first_back_at,
+        max(slot) filter (where leg_role = 'back') as back_slot,
         min(hour) as hour,
-        count(*) filter (where role = 'front') as front_legs,
-        count(*) filter (where role = 'back') as back_legs,
-        sum(amount_in_raw) filter (where role = 'front') as front_in_raw,
-        sum(amount_out_raw) filter (where role = 'front') as front_out_raw,
-        sum(amount_in_raw) filter (where role = 'back') as back_in_raw,
-        sum(amount_out_raw) filter (where role = 'back') as back_out_raw,
-        sum(amount_in) filter (where role = 'front') as front_amount_in,
-        sum(amount_usd) filter (where role = 'front') as front_amount_usd,
+        count(*) filter (where leg_role = 'front') as front_legs,
+        count(*) filter (where leg_role = 'back') as back_legs,
+        sum(amount_in_raw) filter (where leg_role = 'front') as front_in_raw,
+        sum(amount_out_raw) filter (where leg_role = 'front') as front_out_raw,
+        sum(amount_in_raw) filter (where leg_role = 'back') as back_in_raw,
+        sum(amount_out_raw) filter (where leg_role = 'back') as back_out_raw,
+        sum(amount_in) filter (where leg_role = 'front') as front_amount_in,
+        sum(amount_usd) filter (where leg_role = 'front') as front_amount_usd,
         count(distinct tx_program) = 1 as same_wrapper,
-        array_agg(distinct signature) filter (where role = 'front') as front_signatures,
-        array_agg(distinct signature) filter (where role = 'back') as back_signatures
+        array_agg(distinct signature) filter (where leg_role = 'front') as front_signatures,
+        array_agg(distinct signature) filter (where leg_role = 'back') as back_signatures
     from member_legs
     group by sandwich_key
 ),
@@ -284,9 +278,11 @@ victim_losses as (
 dont_front as (
     select distinct transactions.signature
     from transactions
-    cross join lateral jsonb_array_elements_text(transactions.account_keys::jsonb) as keys (key)
+    cross join
+        lateral jsonb_array_elements_text(transactions.account_keys::jsonb)
+            as account_keys (account_key)
     where
-        keys.key like 'jitodontfront%'
+        account_keys.account_key like 'jitodontfront%'
         and transactions.signature in (select victim_swaps.signature from victim_swaps)
 ),
 
@@ -381,7 +377,7 @@ final as (
         victims.victim_loss_usd,
         case
             when not victims.loss_estimated then null
-            when runs.dex in ('{{ constant_product | join("', '") }}') then 'constant_product'
+            when runs.dex in ('{{ constant_product | join("', '") }}') then 'constant_product'  -- noqa: LT05
             else 'approximate'
         end as loss_method,
         victims.dont_front_violations,
