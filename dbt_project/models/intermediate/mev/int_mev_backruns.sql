@@ -60,15 +60,25 @@ taken as (
     select unnest(signatures) as signature from cycles
 ),
 
--- Tipped single-swap transactions first: few, so pairing them with the swap before them
--- stays cheap whatever the planner estimates.
-tipped as (
+-- The legs that may answer a large swap first: tipped single swaps and the legs of paying,
+-- tipped cycles. Few, so pairing them with the swap before them stays cheap whatever the
+-- planner estimates.
+answering as (
     select
         swaps.*,
         tips.tip_lamports
     from swaps
     inner join tips on swaps.signature = tips.signature
-    where tips.tip_lamports > 0 and swaps.legs_in_tx = 1
+    where
+        tips.tip_lamports > 0
+        and (
+            swaps.legs_in_tx = 1
+            or swaps.signature in (
+                select cycles.signatures[1]
+                from cycles
+                where cycles.net_profit_lamports > 0
+            )
+        )
 ),
 
 candidates as (
@@ -82,6 +92,7 @@ candidates as (
         large_swap.trader as large_trader,
         large_swap.amount_usd as large_amount_usd,
         back.signature,
+        back.legs_in_tx,
         back.pool,
         back.mint_in,
         back.mint_out,
@@ -91,7 +102,7 @@ candidates as (
         back.decimals_in,
         back.fee_lamports,
         back.tip_lamports
-    from tipped as back
+    from answering as back
     inner join swaps as large_swap
         on
             back.pool = large_swap.pool
@@ -102,7 +113,8 @@ candidates as (
             and back.trader <> large_swap.trader
     where
         large_swap.amount_usd >= {{ min_large_usd }}
-        and back.signature not in (select taken.signature from taken)
+        -- A single swap is never a cycle: only a sandwich may hold the answer already.
+        and back.signature not in (select sandwiched.signature from sandwiched)
         and large_swap.signature not in (select taken.signature from taken)
 ),
 
@@ -148,6 +160,7 @@ single_leg as (
         on candidates.hour = price_in.hour and candidates.mint_in = price_in.mint
     left join prices as price_out
         on candidates.hour = price_out.hour and candidates.mint_out = price_out.mint
+    where candidates.legs_in_tx = 1
 ),
 
 -- Paying, tipped cycles with a leg that answers the swap at the previous block position.
@@ -160,7 +173,7 @@ multi_leg as (
         cycles.hour,
         'backrun' as mev_type,
         cycles.searcher,
-        array[large_swap.signature] || cycles.signatures as signatures,
+        array[candidates.large_signature] || cycles.signatures as signatures,
         cycles.searcher_signatures,
         array[]::text[] as victim_signatures,
         array[]::text[] as victims,
@@ -169,7 +182,7 @@ multi_leg as (
         cycles.profit_amount,
         cycles.profit_amount_raw,
         cycles.profit_mint_usd,
-        large_swap.amount_usd as large_amount_usd,
+        candidates.large_amount_usd,
         cycles.fee_lamports,
         0.85 as confidence,
         'backrun: tipped ' || cycles.legs::text || '-leg cycle whose leg on a pool answers, at '
@@ -177,22 +190,9 @@ multi_leg as (
         || 'another signer in the opposite direction; profit realised in the cycle''s token, '
         || 'more than fee + tip' as rule  -- noqa: RF04
     from cycles
-    inner join swaps as leg on cycles.signatures[1] = leg.signature
-    inner join swaps as large_swap
-        on
-            leg.pool = large_swap.pool
-            and leg.slot = large_swap.slot
-            and large_swap.position = leg.position - 1
-            and leg.mint_out = large_swap.mint_in
-            and leg.mint_in = large_swap.mint_out
-            and leg.trader <> large_swap.trader
-    where
-        cycles.net_profit_lamports > 0
-        and cycles.tip_lamports > 0
-        and large_swap.amount_usd >= {{ min_large_usd }}
-        and cycles.signatures[1] not in (select sandwiched.signature from sandwiched)
-        and large_swap.signature not in (select taken.signature from taken)
-    order by cycles.signatures[1], large_swap.amount_usd desc
+    inner join candidates on cycles.signatures[1] = candidates.signature
+    where cycles.net_profit_lamports > 0
+    order by cycles.signatures[1], candidates.large_amount_usd desc
 ),
 
 final as (
