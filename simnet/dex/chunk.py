@@ -24,8 +24,9 @@ from simnet.rng import rng
 from simnet.schedule import SLOTS_PER_WINDOW, EpochProduction
 from simnet.validators import Validator
 
-# The most transactions one planned group holds (two front-runs, three victims, two back-runs).
-MAX_GROUP = 7
+# The most transactions one planned group holds (front-runs, victims and back-runs together:
+# searchers.py splits a front- or back-run only where the sandwich still fits).
+MAX_GROUP = 5
 
 
 def geometric_mid(bounds: tuple[float, float]) -> float:
@@ -73,8 +74,12 @@ class ChunkRun:
         self.inputs, self.config = inputs, config
         self.state = ChunkState(inputs.seed, pools, prices, inputs.first)
         self.traders = Traders(inputs.seed, config, self.state)
-        self.searchers = Searchers(inputs.seed, config, self.state, self.traders)
+        shapes = rng(inputs.seed, "dex-shapes", inputs.first)
+        self.searchers = Searchers(inputs.seed, config, self.state, self.traders, shapes)
         self.decoys = Decoys(self.state, self.traders, self.searchers.target_cdf)
+        # Decoys draw from their own stream and run after a slot's other items: adding them
+        # leaves what the market planted before them as it was.
+        self.decoy_g = rng(inputs.seed, "dex-decoys", inputs.first)
         # One generator for the chunk: its slots always run together, in order.
         self.g = rng(inputs.seed, "dex-chunk", inputs.first)
         self.slots: dict[int, _Slot] = {}
@@ -113,8 +118,6 @@ class ChunkRun:
         i = slot - prod.first_slot
         nonvote = self._transactions(slot) * self.inputs.user_tx_share / 1_000
         plan = ["swap"] * int(g.poisson(config.swaps_per_1000 * nonvote))
-        for kind in DECOY_KINDS:
-            plan += [f"decoy:{kind}"] * int(g.poisson(config.decoys_per_1000 * nonvote))
         if budget >= config.min_tip_lamports:  # bundles only land with Jito leaders
             leader = self.inputs.validators[int(prod.leaders[i])]
             boost = config.collusion_multiplier if leader.colludes else 1.0
@@ -158,16 +161,23 @@ class ChunkRun:
                 self.events.append((draft, [*opened.txs, *backs]))
             elif what == "swap":
                 work.add([self.traders.swap(g, slot)])
-            elif what == "decoy:round_trip":
-                self._planted(work, *self.decoys.round_trip(g, slot))
-            elif what == "decoy:organic":
-                self._planted(work, *self.decoys.organic(g, slot))
             elif what.startswith("liquidate:"):
                 token = next(c for c in COLLATERAL if what == f"liquidate:{c.symbol}")
                 tx, draft = self.searchers.liquidate(g, slot, token, left, int(n))
                 self._planted(work, [tx], draft)
             elif left >= config.min_tip_lamports:
                 self._mev(slot, what, work, left)
+        self._decoys(slot, work, room)
+
+    def _decoys(self, slot: int, work: _Slot, room: int) -> None:
+        g, nonvote = self.decoy_g, self._transactions(slot) * self.inputs.user_tx_share / 1_000
+        for kind in DECOY_KINDS:
+            for _ in range(int(g.poisson(self.config.decoys_per_1000 * nonvote))):
+                promised = len(work.pending) - work.closed
+                if work.used + MAX_GROUP + promised > room:
+                    return
+                plant = self.decoys.round_trip if kind == "round_trip" else self.decoys.organic
+                self._planted(work, *plant(g, slot))
 
     def _mev(self, slot: int, what: str, work: _Slot, left: int) -> None:
         g, searchers = self.g, self.searchers

@@ -66,8 +66,18 @@ def searcher(seed: int, kind: str, g: np.random.Generator) -> tuple[str, str]:
 class Searchers:
     """Plants MEV against a chunk's live pools, using the chunk's traders as victims."""
 
-    def __init__(self, seed: int, config: DexConfig, state: ChunkState, traders: Traders) -> None:
+    def __init__(
+        self,
+        seed: int,
+        config: DexConfig,
+        state: ChunkState,
+        traders: Traders,
+        shapes: np.random.Generator,
+    ) -> None:
         self.seed = seed
+        # Which harder shape an event takes is drawn apart from the market's own stream, so
+        # that adding shapes leaves the rest of the market (and its MEV counts) as it was.
+        self.shapes = shapes
         self.config = config
         self.state = state
         self.traders = traders
@@ -145,10 +155,11 @@ class Searchers:
         clean_outs = [clean.swap(amount, a_to_b)[1] for amount, _, _ in victims]
         wallet, program = searcher(self.seed, "sandwich", g)
         back_signer, owner = wallet, None
-        if g.random() < _MULTI_WALLET_SHARE:
+        if self.shapes.random() < _MULTI_WALLET_SHARE:
             back_signer = keys.address(self.seed, f"dex/searcher/second-wallet/{wallet}")
             owner = keys.address(self.seed, f"dex/searcher/accounts/{wallet}")
-        split = g.random() < _SPLIT_FRONT_SHARE
+        # Split only while front-runs, victims and a back-run fit in one group (chunk.MAX_GROUP).
+        split = self.shapes.random() < _SPLIT_FRONT_SHARE and len(victims) <= 2
         sizes = [front_in * 3 // 5, front_in - front_in * 3 // 5] if split else [front_in]
         fronts = tuple(
             state.swap(pool, size, a_to_b, hop_inner_index("searcher", 0)) for size in sizes
@@ -182,7 +193,8 @@ class Searchers:
         """Back-run an open sandwich: sell what the front-runs bought, tipping in the last tx."""
         state = self.state
         bought = sum(front.amount_out for front in opened.fronts)
-        sizes = [bought // 2, bought - bought // 2] if g.random() < _SPLIT_BACK_SHARE else [bought]
+        split = self.shapes.random() < _SPLIT_BACK_SHARE and len(opened.txs) <= 3
+        sizes = [bought // 2, bought - bought // 2] if split else [bought]
         backs = [
             state.swap(opened.pool, size, not opened.a_to_b, hop_inner_index("searcher", 0))
             for size in sizes
@@ -237,7 +249,7 @@ class Searchers:
             amount = state.raw(start, float(g.uniform(50, 500)), slot)
         legs = []
         paid = amount
-        parallel = self._parallel_pool(g, cycle)
+        parallel = self._parallel_pool(cycle)
         if parallel is not None:
             # Split route: the first hop's amount over two pools of the pair, their outputs
             # together through the rest of the cycle.
@@ -262,11 +274,9 @@ class Searchers:
         pools = tuple(leg.pool.address for leg in legs)
         return tx, Draft("arbitrage", wallet, (), pools, start, profit, lamports, tip)
 
-    def _parallel_pool(
-        self, g: np.random.Generator, cycle: tuple[Hop, ...]
-    ) -> tuple[int, bool] | None:
+    def _parallel_pool(self, cycle: tuple[Hop, ...]) -> tuple[int, bool] | None:
         """Another pool for the cycle's first hop (a split route), or None."""
-        if g.random() >= _SPLIT_ROUTE_SHARE:
+        if self.shapes.random() >= _SPLIT_ROUTE_SHARE:
             return None
         state, first = self.state, cycle[0]
         spec = state.specs[first.pool]
@@ -278,7 +288,7 @@ class Searchers:
         ]
         if not options:
             return None
-        other = options[int(g.integers(len(options)))]
+        other = options[int(self.shapes.integers(len(options)))]
         return other, state.specs[other].base.mint == spec.mint_of(first.a_to_b)
 
     # Backruns ----------------------------------------------------------------------------------
@@ -317,8 +327,7 @@ class Searchers:
             if state.quote(pool, amount, back_a_to_b) > 0:
                 break
             amount *= 2
-        wallet, bot_program = searcher(self.seed, "backrun", g)
-        closing = self._closing_pool(g, pool, amount, back_a_to_b)
+        closing = self._closing_pool(pool, amount, back_a_to_b)
         if closing is not None:
             # Multi-leg: undo the impact on this pool, sell back on another pool of the pair, in
             # one transaction through the bot's program; the profit is realised in the input.
@@ -330,6 +339,7 @@ class Searchers:
             profit = second.amount_out - first.amount_in
             lamports = state.lamports(first.mint_in, profit, slot)
             tip = self.tip(g, lamports, budget)
+            wallet, bot_program = searcher(self.seed, "backrun", g)
             tx = PlannedTx("backrun", wallet, bot_program, (first, second), tip=tip)
             pools = (state.specs[pool].address, state.specs[other].address)
             draft = Draft("backrun", wallet, (), pools, first.mint_in, profit, lamports, tip)
@@ -341,19 +351,18 @@ class Searchers:
         lamports = got - paid
         profit = round(lamports * leg.amount_in / max(paid, 1))
         tip = self.tip(g, lamports, budget)
+        wallet, _ = searcher(self.seed, "backrun", g)
         program = state.specs[pool].dex.program
         tx = PlannedTx("backrun", wallet, program, (leg,), tip=tip)
         address = state.specs[pool].address
         draft = Draft("backrun", wallet, (), (address,), leg.mint_in, profit, lamports, tip)
         return [large, tx], draft
 
-    def _closing_pool(
-        self, g: np.random.Generator, pool: int, amount: int, a_to_b: bool
-    ) -> tuple[int, bool] | None:
+    def _closing_pool(self, pool: int, amount: int, a_to_b: bool) -> tuple[int, bool] | None:
         """Another pool of the pair on which selling back what `amount` buys here gains, and
         its direction; None when none does or the bot keeps to one leg."""
         state = self.state
-        if g.random() >= _MULTI_LEG_BACKRUN_SHARE:
+        if self.shapes.random() >= _MULTI_LEG_BACKRUN_SHARE:
             return None
         spec = state.specs[pool]
         bought = state.quote(pool, amount, a_to_b)
