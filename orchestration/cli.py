@@ -291,9 +291,10 @@ def build_parser() -> argparse.ArgumentParser:
         description="Compare marts.fct_mev_events (MEVHOUSE_WAREHOUSE_URL, or the embedded "
         "warehouse) with simnet's /simnet/truth/mev: per MEV type and epoch the planted and "
         "detected events, those matched (same type, same set of signatures), precision and "
-        "recall; then the colluding validators planted against those validator_mev_epochs "
-        "flags. The truth comes from --simnet-url, or from a simnet started here with "
-        "--profile and --seed (the cluster `mevhouse run` loaded with the same options).",
+        "recall; the decoys (honest activity shaped like MEV) detected as MEV, per kind; then "
+        "the colluding validators planted against those validator_mev_epochs flags. The truth "
+        "comes from --simnet-url, or from a simnet started here with --profile and --seed "
+        "(the cluster `mevhouse run` loaded with the same options).",
     )
     mev.add_argument(
         "--epochs",
