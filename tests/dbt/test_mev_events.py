@@ -16,7 +16,7 @@ import pytest
 from dbt_harness import DBT_PROJECT_DIR
 from simnet_warehouse import EPOCHS, LoadedWarehouse
 
-from orchestration.eval_mev import UNPROFITABLE, evaluate
+from simnet.eval_mev import UNPROFITABLE, evaluate
 
 LENDING_PROGRAMS = DBT_PROJECT_DIR / "seeds" / "lending_programs.csv"
 BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.eval_mev import (
+from simnet.eval_mev import (
     DOCS_BEGIN,
     DOCS_END,
     LOSING_SANDWICH,
