@@ -107,18 +107,14 @@ def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_eval_mev(args: argparse.Namespace, settings: Settings) -> int:
-    from orchestration.eval_mev import (
-        evaluate,
-        parse_epoch_list,
-        replace_generated_section,
-        simnet_truth_source,
-    )
     from orchestration.warehouse import TRANSFORMER, warehouse_url
 
-    epochs = parse_epoch_list(args.epochs) if args.epochs else None
+    # The evaluation lives beside the truth it reads, in simnet's distribution.
+    evaluation = simnet_module("eval_mev")
+    epochs = evaluation.parse_epoch_list(args.epochs) if args.epochs else None
     url = warehouse_url(settings, TRANSFORMER)
-    with simnet_truth_source(args.simnet_url, args.profile, args.seed) as simnet_url:
-        result = evaluate(url, simnet_url, epochs)
+    with evaluation.simnet_truth_source(args.simnet_url, args.profile, args.seed) as simnet_url:
+        result = evaluation.evaluate(url, simnet_url, epochs)
     print(result.render())
     if args.docs:
         source = args.simnet_url or f"simnet profile {args.profile}, seed {args.seed}"
@@ -127,7 +123,7 @@ def cmd_eval_mev(args: argparse.Namespace, settings: Settings) -> int:
         )
         document = args.docs.read_text()
         args.docs.write_text(
-            replace_generated_section(document, f"{header}\n\n{result.markdown()}")
+            evaluation.replace_generated_section(document, f"{header}\n\n{result.markdown()}")
         )
         print(f"table written into {args.docs}")
     return 0
@@ -291,9 +287,10 @@ def build_parser() -> argparse.ArgumentParser:
         description="Compare marts.fct_mev_events (MEVHOUSE_WAREHOUSE_URL, or the embedded "
         "warehouse) with simnet's /simnet/truth/mev: per MEV type and epoch the planted and "
         "detected events, those matched (same type, same set of signatures), precision and "
-        "recall; then the colluding validators planted against those validator_mev_epochs "
-        "flags. The truth comes from --simnet-url, or from a simnet started here with "
-        "--profile and --seed (the cluster `mevhouse run` loaded with the same options).",
+        "recall; the decoys (honest activity shaped like MEV) detected as MEV, per kind; then "
+        "the colluding validators planted against those validator_mev_epochs flags. The truth "
+        "comes from --simnet-url, or from a simnet started here with --profile and --seed "
+        "(the cluster `mevhouse run` loaded with the same options).",
     )
     mev.add_argument(
         "--epochs",

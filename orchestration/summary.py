@@ -82,13 +82,13 @@ order by sum(profit_lamports) desc nulls last, searcher
 limit 5
 """
 
-# Validators whose sandwich-inclusive block rate is above the cluster's beyond doubt.
+# Validators flagged by the collusion tests, the strongest evidence (smallest q-value) first.
 FLAGGED_VALIDATORS = """
 select epoch, vote_account, window_loaded_blocks, window_sandwich_block_rate,
-    sandwich_rate_lower_bound, window_cluster_sandwich_block_rate
+    collusion_q_value, window_cluster_sandwich_block_rate
 from marts.validator_mev_epochs
 where epoch = any(%(epochs)s) and is_suspected_colluder
-order by epoch, sandwich_rate_lower_bound desc, vote_account
+order by epoch, collusion_q_value, vote_account
 """
 LAMPORTS_PER_SOL = 1_000_000_000
 
@@ -216,10 +216,10 @@ class Summary:
                 lines.append("validators flagged for sandwich collusion: none")
             else:
                 lines.append("validators flagged for sandwich collusion:")
-            for epoch, vote, blocks, rate, lower, cluster in self.flagged_validators:
+            for epoch, vote, blocks, rate, q_value, cluster in self.flagged_validators:
                 lines.append(
-                    f"  epoch {epoch} {vote:<44} {float(rate):.1%} of {blocks} blocks "
-                    f"(lower bound {float(lower):.1%} > cluster {float(cluster):.1%})"
+                    f"  epoch {epoch} {vote:<44} q-value {float(q_value):.2g}: {float(rate):.1%} "
+                    f"of {blocks} blocks sandwich-inclusive (cluster {float(cluster):.1%})"
                 )
         return lines
 

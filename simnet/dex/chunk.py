@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, fields
 import numpy as np
 
 from simnet.dex.config import DexConfig
+from simnet.dex.decoys import DECOY_KINDS, Decoys
 from simnet.dex.markets import PoolSpec
 from simnet.dex.model import ChunkTape, Draft, MevEvent, PlannedTx, SlotTape
 from simnet.dex.prices import PricePath
@@ -23,7 +24,8 @@ from simnet.rng import rng
 from simnet.schedule import SLOTS_PER_WINDOW, EpochProduction
 from simnet.validators import Validator
 
-# The most transactions one planned group holds (front-run, three victims, back-run).
+# The most transactions one planned group holds (front-runs, victims and back-runs together:
+# searchers.py splits a front- or back-run only where the sandwich still fits).
 MAX_GROUP = 5
 
 
@@ -72,7 +74,12 @@ class ChunkRun:
         self.inputs, self.config = inputs, config
         self.state = ChunkState(inputs.seed, pools, prices, inputs.first)
         self.traders = Traders(inputs.seed, config, self.state)
-        self.searchers = Searchers(inputs.seed, config, self.state, self.traders)
+        shapes = rng(inputs.seed, "dex-shapes", inputs.first)
+        self.searchers = Searchers(inputs.seed, config, self.state, self.traders, shapes)
+        self.decoys = Decoys(self.state, self.traders, self.searchers.target_cdf)
+        # Decoys draw from their own stream and run after a slot's other items: adding them
+        # leaves what the market planted before them as it was.
+        self.decoy_g = rng(inputs.seed, "dex-decoys", inputs.first)
         # One generator for the chunk: its slots always run together, in order.
         self.g = rng(inputs.seed, "dex-chunk", inputs.first)
         self.slots: dict[int, _Slot] = {}
@@ -149,9 +156,9 @@ class ChunkRun:
             if what == "close":
                 opened = work.pending[work.closed]
                 work.closed += 1
-                back, draft = self.searchers.close_sandwich(g, opened, slot, left)
-                work.add([back])
-                self.events.append((draft, [*opened.txs, back]))
+                backs, draft = self.searchers.close_sandwich(g, opened, slot, left)
+                work.add(backs)
+                self.events.append((draft, [*opened.txs, *backs]))
             elif what == "swap":
                 work.add([self.traders.swap(g, slot)])
             elif what.startswith("liquidate:"):
@@ -160,6 +167,17 @@ class ChunkRun:
                 self._planted(work, [tx], draft)
             elif left >= config.min_tip_lamports:
                 self._mev(slot, what, work, left)
+        self._decoys(slot, work, room)
+
+    def _decoys(self, slot: int, work: _Slot, room: int) -> None:
+        g, nonvote = self.decoy_g, self._transactions(slot) * self.inputs.user_tx_share / 1_000
+        for kind in DECOY_KINDS:
+            for _ in range(int(g.poisson(self.config.decoys_per_1000 * nonvote))):
+                promised = len(work.pending) - work.closed
+                if work.used + MAX_GROUP + promised > room:
+                    return
+                plant = self.decoys.round_trip if kind == "round_trip" else self.decoys.organic
+                self._planted(work, *plant(g, slot))
 
     def _mev(self, slot: int, what: str, work: _Slot, left: int) -> None:
         g, searchers = self.g, self.searchers
@@ -178,18 +196,18 @@ class ChunkRun:
                 work.add(list(opened.txs))
                 self.slots.setdefault(later, _Slot()).pending.append(opened)
             else:
-                back, draft = searchers.close_sandwich(g, opened, slot, left)
-                self._planted(work, [*opened.txs, back], draft)
+                backs, draft = searchers.close_sandwich(g, opened, slot, left)
+                self._planted(work, [*opened.txs, *backs], draft)
 
     def _planted(self, work: _Slot, txs: list[PlannedTx], draft: Draft) -> None:
         work.add(txs)
         self.events.append((draft, txs))
 
     def _later_slot(self, slot: int) -> int | None:
-        """Return a later produced slot of the leader window with tips left for a back-run."""
+        """Return a produced slot among the next SLOTS_PER_WINDOW with tips left for a back-run:
+        from a window's last slots, that is in the next leader's window."""
         prod, floor = self.inputs.production, self.config.min_tip_lamports
-        window_end = min(slot - slot % SLOTS_PER_WINDOW + SLOTS_PER_WINDOW - 1, self.inputs.last)
-        for later in range(slot + 1, window_end + 1):
+        for later in range(slot + 1, min(slot + SLOTS_PER_WINDOW, self.inputs.last) + 1):
             i = later - prod.first_slot
             promised = len(self.slots[later].pending) if later in self.slots else 0
             tips = self.inputs.tips[i] * self.config.mev_tip_share

@@ -16,6 +16,8 @@ class DexConfig:
     sandwiches_per_1000: tuple[float, float] = (0.05, 0.4)
     arbitrages_per_1000: tuple[float, float] = (0.8, 2.5)
     backruns_per_1000: tuple[float, float] = (0.15, 0.8)
+    # Decoys of each kind (simnet/dex/decoys.py): honest activity shaped like a sandwich.
+    decoys_per_1000: float = 0.15
     # A colluding leader's blocks carry this many times the cluster's base sandwich rate.
     collusion_multiplier: float = 25.0
     # Sandwiches whose back-run lands in a later slot of the same leader window.
@@ -40,6 +42,7 @@ DEX_CONFIGS: dict[str, DexConfig] = {
         sandwiches_per_1000=(0.2, 1.6),
         arbitrages_per_1000=(3.2, 10.0),
         backruns_per_1000=(0.6, 3.2),
+        decoys_per_1000=0.6,
     ),
     "mainnet": DexConfig(),
 }

@@ -75,6 +75,9 @@ class PlannedTx:
     wrap_in: bool = False
     unwrap_out: bool = False
     liquidation: Liquidation | None = None
+    # The token accounts' owner when it is not the signer: a bot's accounts that several of its
+    # wallets sign for.
+    owner: str | None = None
 
     @property
     def outer_index(self) -> int:
@@ -107,6 +110,8 @@ class Draft:
     profit_lamports: int
     tip_lamports: int
     victim_loss_lamports: int = 0
+    # For type "decoy": which honest shape it is (simnet/dex/decoys.py).
+    decoy: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

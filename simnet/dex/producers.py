@@ -168,6 +168,8 @@ class _Builder:
     def __init__(self, tx: PlannedTx, ctx: _Context) -> None:
         self.tx, self.ctx = tx, ctx
         self.payer = tx.signer
+        # Whose token accounts the swap moves (the signer's, or a bot's it signs for).
+        self.holder = tx.owner or tx.signer
         self.keys = _Keys(self.payer)
         # Token accounts: address -> [mint, owner, pre amount, change]
         self.tokens: dict[str, list[Any]] = {}
@@ -177,7 +179,7 @@ class _Builder:
     # Accounts ---------------------------------------------------------------------------------
 
     def _user_account(self, mint: str) -> str:
-        return associated_token_address(self.payer, mint, BY_MINT[mint].program)
+        return associated_token_address(self.holder, mint, BY_MINT[mint].program)
 
     def _holding(self, account: str) -> int:
         # What a signer already holds in a token account before the transaction.
@@ -199,11 +201,12 @@ class _Builder:
         user_in, user_out = self._user_account(leg.mint_in), self._user_account(leg.mint_out)
         self._token(vault_in, leg.mint_in, spec.authority, leg.reserve_in, leg.amount_in)
         self._token(vault_out, leg.mint_out, spec.authority, leg.reserve_out, -leg.amount_out)
-        self._token(user_in, leg.mint_in, self.payer, self._holding(user_in), -leg.amount_in)
-        self._token(user_out, leg.mint_out, self.payer, self._holding(user_out), leg.amount_out)
+        self._token(user_in, leg.mint_in, self.holder, self._holding(user_in), -leg.amount_in)
+        self._token(user_out, leg.mint_out, self.holder, self._holding(user_out), leg.amount_out)
         self.keys.add(spec.address, True)
         self.keys.add(spec.authority, False)
         self.keys.add(spec.dex.program, False)
+        self.keys.add(self.holder, False)
         return vault_in, vault_out, user_in, user_out
 
     # Instructions -----------------------------------------------------------------------------
@@ -261,7 +264,7 @@ class _Builder:
             leg_accounts = tuple(idx[k] for k in (*leg_keys, self.payer))
             outer_accounts += leg_accounts
             pay, pay_logs = self._transfer(
-                user_in, vault_in, self.payer, leg.mint_in, leg.amount_in, depth
+                user_in, vault_in, self.holder, leg.mint_in, leg.amount_in, depth
             )
             send, send_logs = self._transfer(
                 vault_out, user_out, spec.authority, leg.mint_out, leg.amount_out, depth

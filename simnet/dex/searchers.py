@@ -26,6 +26,16 @@ _SEARCH_STEPS = 24
 _SANDWICH_TRIES = 3
 # Shares of the largest front-run the victims' slippage allows that a sandwich bot tries.
 _FRONT_SHARES = (0.95, 0.6, 0.35, 0.2, 0.1)
+# Sandwiches built the harder ways mainnet bots use (sandwich-finder's rules, docs/mev.md):
+# front- and back-run signed by two wallets of one bot, whose token accounts both move; the
+# front-run or the back-run split over two transactions.
+_MULTI_WALLET_SHARE = 0.25
+_SPLIT_FRONT_SHARE = 0.25
+_SPLIT_BACK_SHARE = 0.2
+# Arbitrages whose first hop is split over two pools of the pair (a split route).
+_SPLIT_ROUTE_SHARE = 0.2
+# A multi-leg backrun closes the cycle on another pool of the pair when that pays.
+_MULTI_LEG_BACKRUN_SHARE = 0.4
 
 
 @dataclass(frozen=True)
@@ -34,9 +44,12 @@ class OpenSandwich:
 
     pool: int
     a_to_b: bool
+    # Who the event names: the owner of the token accounts the bot trades from.
     searcher: str
+    back_signer: str
+    owner: str | None
     program: str
-    front: Leg
+    fronts: tuple[Leg, ...]
     txs: tuple[PlannedTx, ...]
     victims: tuple[str, ...]
     victim_loss_lamports: int
@@ -53,8 +66,18 @@ def searcher(seed: int, kind: str, g: np.random.Generator) -> tuple[str, str]:
 class Searchers:
     """Plants MEV against a chunk's live pools, using the chunk's traders as victims."""
 
-    def __init__(self, seed: int, config: DexConfig, state: ChunkState, traders: Traders) -> None:
+    def __init__(
+        self,
+        seed: int,
+        config: DexConfig,
+        state: ChunkState,
+        traders: Traders,
+        shapes: np.random.Generator,
+    ) -> None:
         self.seed = seed
+        # Which harder shape an event takes is drawn apart from the market's own stream, so
+        # that adding shapes leaves the rest of the market (and its MEV counts) as it was.
+        self.shapes = shapes
         self.config = config
         self.state = state
         self.traders = traders
@@ -131,8 +154,17 @@ class Searchers:
         clean = math_now.clone()
         clean_outs = [clean.swap(amount, a_to_b)[1] for amount, _, _ in victims]
         wallet, program = searcher(self.seed, "sandwich", g)
-        front = state.swap(pool, front_in, a_to_b, hop_inner_index("searcher", 0))
-        txs = [PlannedTx("sandwich_front", wallet, program, (front,))]
+        back_signer, owner = wallet, None
+        if self.shapes.random() < _MULTI_WALLET_SHARE:
+            back_signer = keys.address(self.seed, f"dex/searcher/second-wallet/{wallet}")
+            owner = keys.address(self.seed, f"dex/searcher/accounts/{wallet}")
+        # Split only while front-runs, victims and a back-run fit in one group (chunk.MAX_GROUP).
+        split = self.shapes.random() < _SPLIT_FRONT_SHARE and len(victims) <= 2
+        sizes = [front_in * 3 // 5, front_in - front_in * 3 // 5] if split else [front_in]
+        fronts = tuple(
+            state.swap(pool, size, a_to_b, hop_inner_index("searcher", 0)) for size in sizes
+        )
+        txs = [PlannedTx("sandwich_front", wallet, program, (f,), owner=owner) for f in fronts]
         names, loss = [], 0
         for (_, floor, usd), clean_out in zip(victims, clean_outs, strict=True):
             # The front-run was sized so that every victim still clears its floor.
@@ -142,21 +174,46 @@ class Searchers:
             txs.append(tx)
             names.append(tx.signer)
             loss += state.lamports(tx.legs[0].mint_out, clean_out - tx.legs[0].amount_out, slot)
-        return OpenSandwich(pool, a_to_b, wallet, program, front, tuple(txs), tuple(names), loss)
+        return OpenSandwich(
+            pool,
+            a_to_b,
+            owner or wallet,
+            back_signer,
+            owner,
+            program,
+            fronts,
+            tuple(txs),
+            tuple(names),
+            loss,
+        )
 
     def close_sandwich(
         self, g: np.random.Generator, opened: OpenSandwich, slot: int, budget: int
-    ) -> tuple[PlannedTx, Draft]:
-        """Back-run an open sandwich: sell what the front-run bought, tipping in this tx."""
+    ) -> tuple[list[PlannedTx], Draft]:
+        """Back-run an open sandwich: sell what the front-runs bought, tipping in the last tx."""
         state = self.state
-        back = state.swap(
-            opened.pool, opened.front.amount_out, not opened.a_to_b, hop_inner_index("searcher", 0)
-        )
-        mint = opened.front.mint_in
-        profit = back.amount_out - opened.front.amount_in
+        bought = sum(front.amount_out for front in opened.fronts)
+        split = self.shapes.random() < _SPLIT_BACK_SHARE and len(opened.txs) <= 3
+        sizes = [bought // 2, bought - bought // 2] if split else [bought]
+        backs = [
+            state.swap(opened.pool, size, not opened.a_to_b, hop_inner_index("searcher", 0))
+            for size in sizes
+        ]
+        mint = opened.fronts[0].mint_in
+        profit = sum(b.amount_out for b in backs) - sum(f.amount_in for f in opened.fronts)
         lamports = state.lamports(mint, profit, slot)
         tip = self.tip(g, lamports, budget)
-        tx = PlannedTx("sandwich_back", opened.searcher, opened.program, (back,), tip=tip)
+        txs = [
+            PlannedTx(
+                "sandwich_back",
+                opened.back_signer,
+                opened.program,
+                (back,),
+                tip=tip if k == len(backs) - 1 else 0,
+                owner=opened.owner,
+            )
+            for k, back in enumerate(backs)
+        ]
         pool = state.specs[opened.pool].address
         draft = Draft(
             "sandwich",
@@ -169,7 +226,7 @@ class Searchers:
             tip,
             opened.victim_loss_lamports,
         )
-        return tx, draft
+        return txs, draft
 
     # Atomic arbitrage --------------------------------------------------------------------------
 
@@ -191,17 +248,48 @@ class Searchers:
             start = _start_mint(state, cycle)
             amount = state.raw(start, float(g.uniform(50, 500)), slot)
         legs = []
-        for k, hop in enumerate(cycle):
-            leg = state.swap(hop.pool, amount, hop.a_to_b, hop_inner_index("searcher", k))
+        paid = amount
+        parallel = self._parallel_pool(cycle)
+        if parallel is not None:
+            # Split route: the first hop's amount over two pools of the pair, their outputs
+            # together through the rest of the cycle.
+            half = amount // 2
+            legs.append(
+                state.swap(cycle[0].pool, half, cycle[0].a_to_b, hop_inner_index("searcher", 0))
+            )
+            legs.append(
+                state.swap(parallel[0], amount - half, parallel[1], hop_inner_index("searcher", 1))
+            )
+            amount = legs[0].amount_out + legs[1].amount_out
+            cycle = cycle[1:]
+        for hop in cycle:
+            leg = state.swap(hop.pool, amount, hop.a_to_b, hop_inner_index("searcher", len(legs)))
             legs.append(leg)
             amount = leg.amount_out
-        profit = legs[-1].amount_out - legs[0].amount_in
+        profit = legs[-1].amount_out - paid
         lamports = state.lamports(start, profit, slot)
         tip = self.tip(g, lamports, budget)
         wallet, program = searcher(self.seed, "arbitrage", g)
         tx = PlannedTx("arbitrage", wallet, program, tuple(legs), tip=tip)
         pools = tuple(leg.pool.address for leg in legs)
         return tx, Draft("arbitrage", wallet, (), pools, start, profit, lamports, tip)
+
+    def _parallel_pool(self, cycle: tuple[Hop, ...]) -> tuple[int, bool] | None:
+        """Another pool for the cycle's first hop (a split route), or None."""
+        if self.shapes.random() >= _SPLIT_ROUTE_SHARE:
+            return None
+        state, first = self.state, cycle[0]
+        spec = state.specs[first.pool]
+        used = {hop.pool for hop in cycle}
+        options = [
+            p
+            for p in self.traders.pairs[frozenset((spec.base.mint, spec.quote.mint))]
+            if p not in used
+        ]
+        if not options:
+            return None
+        other = options[int(self.shapes.integers(len(options)))]
+        return other, state.specs[other].base.mint == spec.mint_of(first.a_to_b)
 
     # Backruns ----------------------------------------------------------------------------------
 
@@ -233,7 +321,30 @@ class Searchers:
         for _ in range(_SEARCH_STEPS):
             mid = (lo + hi) / 2
             lo, hi = (lo, mid) if overshoots(int(math.exp(mid))) else (mid, hi)
-        leg = state.swap(pool, max(int(math.exp(lo)), 1), back_a_to_b, -1)
+        amount = max(int(math.exp(lo)), 1)
+        # A swap that pays out nothing is no swap: the least amount that buys something.
+        for _ in range(64):
+            if state.quote(pool, amount, back_a_to_b) > 0:
+                break
+            amount *= 2
+        closing = self._closing_pool(pool, amount, back_a_to_b)
+        if closing is not None:
+            # Multi-leg: undo the impact on this pool, sell back on another pool of the pair, in
+            # one transaction through the bot's program; the profit is realised in the input.
+            first = state.swap(pool, amount, back_a_to_b, hop_inner_index("searcher", 0))
+            other, other_a_to_b = closing
+            second = state.swap(
+                other, first.amount_out, other_a_to_b, hop_inner_index("searcher", 1)
+            )
+            profit = second.amount_out - first.amount_in
+            lamports = state.lamports(first.mint_in, profit, slot)
+            tip = self.tip(g, lamports, budget)
+            wallet, bot_program = searcher(self.seed, "backrun", g)
+            tx = PlannedTx("backrun", wallet, bot_program, (first, second), tip=tip)
+            pools = (state.specs[pool].address, state.specs[other].address)
+            draft = Draft("backrun", wallet, (), pools, first.mint_in, profit, lamports, tip)
+            return [large, tx], draft
+        leg = state.swap(pool, amount, back_a_to_b, -1)
         # Marked to the oracle: what the searcher now holds against what it paid.
         got = state.lamports(leg.mint_out, leg.amount_out, slot)
         paid = state.lamports(leg.mint_in, leg.amount_in, slot)
@@ -246,6 +357,25 @@ class Searchers:
         address = state.specs[pool].address
         draft = Draft("backrun", wallet, (), (address,), leg.mint_in, profit, lamports, tip)
         return [large, tx], draft
+
+    def _closing_pool(self, pool: int, amount: int, a_to_b: bool) -> tuple[int, bool] | None:
+        """Another pool of the pair on which selling back what `amount` buys here gains, and
+        its direction; None when none does or the bot keeps to one leg."""
+        state = self.state
+        if self.shapes.random() >= _MULTI_LEG_BACKRUN_SHARE:
+            return None
+        spec = state.specs[pool]
+        bought = state.quote(pool, amount, a_to_b)
+        mint = spec.mint_of(not a_to_b)
+        best: tuple[int, int, bool] | None = None
+        for other in self.traders.pairs[frozenset((spec.base.mint, spec.quote.mint))]:
+            if other == pool:
+                continue
+            other_a_to_b = state.specs[other].base.mint == mint
+            back = state.quote(other, bought, other_a_to_b)
+            if back > amount and (best is None or back > best[0]):
+                best = (back, other, other_a_to_b)
+        return None if best is None else (best[1], best[2])
 
     # Liquidations ------------------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from simnet.blocks.signatures import signature
+from simnet.dex.model import ChunkTape, MevEvent, TxRef
 from simnet.dex.tape import Market
 
 # A demo epoch (8,192 slots) fits; a mainnet epoch (432,000) must be asked for in ranges.
@@ -60,7 +61,8 @@ def swaps_truth(
                             "slot": slot,
                             "dex": leg.pool.dex.name,
                             "pool": leg.pool.address,
-                            "trader": tx.signer,
+                            # The owner of the token accounts that paid (not always the signer).
+                            "trader": tx.owner or tx.signer,
                             "mint_in": leg.mint_in,
                             "mint_out": leg.mint_out,
                             "amount_in": leg.amount_in,
@@ -70,29 +72,77 @@ def swaps_truth(
     return {"epoch": epoch, "swaps": swaps}
 
 
+def _with_bystanders(chunk: ChunkTape, event: MevEvent) -> tuple[tuple[TxRef, ...], list[str]]:
+    """A sandwich's transactions, with every other party's successful swap on its pool in the
+    front-run's direction between its first front-run and first back-run (the planted victims'
+    neighbours paid the inflated price too), and its victims: the owners of the accounts that
+    paid, once each, in block order."""
+    own = {
+        ref: tx
+        for ref in event.txs
+        if (tx := chunk.slots[ref[0]].txs[ref[1]]).kind in ("sandwich_front", "sandwich_back")
+    }
+    front = next(tx for tx in own.values() if tx.kind == "sandwich_front").legs[0]
+    start = event.txs[0]
+    end = min(ref for ref, tx in own.items() if tx.kind == "sandwich_back")
+    refs = set(event.txs)
+    for slot in range(start[0], end[0] + 1):
+        tape = chunk.slots.get(slot)
+        for k, tx in enumerate(tape.txs if tape else ()):
+            if (
+                not start < (slot, k) < end
+                or tx.failed
+                or (tx.owner or tx.signer) == event.searcher
+            ):
+                continue
+            if any(
+                leg.pool.address == front.pool.address and leg.mint_in == front.mint_in
+                for leg in tx.legs
+            ):
+                refs.add((slot, k))
+    # A slot's planned transactions are in block order: (slot, index) orders them.
+    ordered = tuple(sorted(refs))
+    victims: list[str] = []
+    for slot, k in ordered:
+        tx = chunk.slots[slot].txs[k]
+        party = tx.owner or tx.signer
+        if (slot, k) not in own and party not in victims:
+            victims.append(party)
+    return ordered, victims
+
+
 def mev_truth(
     market: Market, epoch: int, first: int | None = None, last: int | None = None
 ) -> dict[str, Any]:
-    """Return the MEV events planted wholly in an epoch's slots, and the colluding validators."""
+    """Return the MEV events planted wholly in an epoch's slots, and the colluding validators.
+
+    Events of type "decoy" are honest activity shaped like MEV: detecting one is a false
+    positive.
+    """
     lo, hi = slot_range(market, epoch, first, last)
     events = []
     for chunk in market.chunks(lo, hi):
         for event in chunk.events:
             if not lo <= event.txs[0][0] <= event.txs[-1][0] <= hi:
                 continue
+            refs, victims = event.txs, list(event.victims)
+            if event.type == "sandwich":
+                refs, victims = _with_bystanders(chunk, event)
             events.append(
                 {
                     "type": event.type,
                     "slot": event.slot,
-                    "signatures": market.signatures(event.txs),
+                    "signatures": market.signatures(refs),
                     "searcher": event.searcher,
-                    "victims": list(event.victims),
+                    "victims": victims,
                     "pools": list(event.pools),
                     "profit_mint": event.profit_mint,
                     "profit_amount": event.profit_amount,
                     "profit_lamports": event.profit_lamports,
                     "tip_lamports": event.tip_lamports,
                     "victim_loss_lamports": event.victim_loss_lamports,
+                    # Which honest shape a "decoy" is (simnet/dex/decoys.py); null for MEV.
+                    "decoy": event.decoy,
                 }
             )
     colluding = [

@@ -158,9 +158,11 @@ def test_trades_count_a_route_once(simnet_warehouse: LoadedWarehouse) -> None:
     }
     assert found == expected
     assert max(len(legs) for legs in by_tx.values()) >= 2
+    # What the trade sold: every leg that paid its mint in (two for a split route's first hop).
     amounts = simnet_warehouse.query(
-        "select t.amount_in, s.amount_in from marts.fct_dex_trades as t"
-        " inner join marts.fct_dex_swaps as s on s.signature = t.signature and s.leg_number = 1"
+        "select t.amount_in, sum(s.amount_in) from marts.fct_dex_trades as t"
+        " inner join marts.fct_dex_swaps as s on s.signature = t.signature"
+        " and s.mint_in = t.mint_in group by t.signature, t.amount_in"
     )
     assert amounts and all(trade == leg for trade, leg in amounts)
 

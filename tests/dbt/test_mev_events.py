@@ -16,7 +16,7 @@ import pytest
 from dbt_harness import DBT_PROJECT_DIR
 from simnet_warehouse import EPOCHS, LoadedWarehouse
 
-from orchestration.eval_mev import UNPROFITABLE, evaluate
+from simnet.eval_mev import UNPROFITABLE, evaluate
 
 LENDING_PROGRAMS = DBT_PROJECT_DIR / "seeds" / "lending_programs.csv"
 BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
@@ -72,6 +72,11 @@ def test_accuracy_against_simnet_truth(simnet_warehouse: LoadedWarehouse):
             assert score.truth > 0, (mev_type, epoch)
             assert score.precision is not None and score.precision >= min_precision, score
             assert score.recall is not None and score.recall >= min_recall, score
+    # Issue 16: with the decoys in. Both kinds are planted every epoch; at most 2% fool it.
+    decoys = [d for d in result.decoys if d.epoch is not None]
+    assert {d.kind for d in decoys} == {"round_trip", "organic"}
+    for decoy in decoys:
+        assert decoy.planted > 0 and decoy.rate is not None and decoy.rate <= 0.02, decoy
 
 
 def _matched(simnet_warehouse: LoadedWarehouse) -> list[tuple[dict[str, Any], tuple[Any, ...]]]:

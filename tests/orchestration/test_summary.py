@@ -3,7 +3,9 @@
 from datetime import date
 from decimal import Decimal
 
-from orchestration.summary import Summary
+import psycopg
+
+from orchestration.summary import FLAGGED_VALIDATORS, Summary
 
 
 def summary(rows: dict[str, int]) -> list[str]:
@@ -92,3 +94,28 @@ def test_a_profile_with_no_eligible_validator_says_so():
     assert "  balanced:" in lines and "  stakenet: none eligible" in lines
     assert any(line.split()[:3] == ["2.", "B" * 44, "?"] for line in lines)
     assert not any("stakenet:" in line and "none" not in line for line in lines)
+
+
+def test_flagged_validators_listed_by_q_value(warehouse_url):
+    """The strongest evidence first: by q-value, not by the sandwich-rate bound."""
+    with psycopg.connect(warehouse_url) as conn:
+        conn.execute(
+            "create schema marts; create table marts.validator_mev_epochs (epoch int, "
+            "vote_account text, window_loaded_blocks int, window_sandwich_block_rate numeric, "
+            "collusion_q_value numeric, window_cluster_sandwich_block_rate numeric, "
+            "sandwich_rate_lower_bound numeric, is_suspected_colluder boolean)"
+        )
+        conn.execute(
+            "insert into marts.validator_mev_epochs values "
+            "(5, 'A', 400, 0.30, 0.04, 0.02, 0.20, true), "
+            "(5, 'B', 300, 0.10, 0.001, 0.02, 0.05, true), "
+            "(5, 'C', 300, 0.50, null, 0.02, 0.40, false)"
+        )
+        rows = conn.execute(FLAGGED_VALIDATORS, {"epochs": [5]}).fetchall()
+    assert [row[1] for row in rows] == ["B", "A"]
+    run = Summary(epochs=[5], table_rows={}, checks_passed=1, checks_failed=0)
+    run.flagged_validators = rows
+    lines = run.render().split("\n")
+    first = next(i for i, line in enumerate(lines) if " B " in line)
+    assert "q-value 0.001" in lines[first] and "10.0% of 300 blocks" in lines[first]
+    assert " A " in lines[first + 1]

@@ -56,6 +56,7 @@ def test_truth_routes(demo: SimnetHandle, mev: dict[str, Any], swaps: dict[str, 
         "arbitrage",
         "backrun",
         "liquidation",
+        "decoy",
     }
     assert mev["colluding_validators"] and len(swaps["swaps"]) > 20_000
     first = 8_192 + 100
@@ -74,7 +75,8 @@ def test_planted_events_are_in_the_blocks_in_order(block: Any, mev: dict[str, An
         for sig, (slot, index) in zip(event["signatures"], places, strict=True):  # type: ignore[misc]
             tx = block(slot)["transactions"][index]
             assert tx["transaction"]["signatures"] == [sig]
-            assert tx["meta"]["err"] is None
+            # A decoy's middle trade is an ordinary user's, which may miss its slippage bound.
+            assert tx["meta"]["err"] is None or event["type"] == "decoy"
         last = block(places[-1][0])["transactions"][places[-1][1]]  # type: ignore[index]
         paid = _tips(last)
         assert paid == event["tip_lamports"]
@@ -108,7 +110,9 @@ def test_swap_legs_show_in_the_vaults_token_balances(block: Any, swaps: dict[str
         }
         deltas = [int(b["uiTokenAmount"]["amount"]) - pre[b["accountIndex"]] for b in vaults]
         assert leg["amount_in"] in deltas
-        assert keys[0] == leg["trader"]
+        # The trader owns the accounts that paid: the signer, or a bot's accounts it signs for.
+        owners = {b["owner"] for b in tx["meta"]["postTokenBalances"]}
+        assert keys[0] == leg["trader"] or leg["trader"] in owners
 
 
 def test_blocks_tips_still_add_up(demo: SimnetHandle, block: Any, mev: dict[str, Any]) -> None:

@@ -81,7 +81,8 @@ def test_demo_epoch_rates_fall_in_the_configured_ranges(
     cluster = market.cluster
     first, last = cluster.schedule.first_slot(EPOCH), cluster.schedule.last_slot(EPOCH)
     events = mev["events"]
-    assert {e["type"] for e in events} == {"sandwich", "arbitrage", "backrun", "liquidation"}
+    kinds = {"sandwich", "arbitrage", "backrun", "liquidation", "decoy"}
+    assert {e["type"] for e in events} == kinds
     _assert_in_ranges(_rates(events, _nonvote(cluster, first, last)), market.config)
 
 
@@ -118,11 +119,16 @@ def test_events_list_their_signatures_in_block_order(mev: dict[str, Any]) -> Non
         places = [locate(seed, sig) for sig in event["signatures"]]
         assert places == sorted(places)  # type: ignore[type-var]
         assert event["slot"] == places[0][0]  # type: ignore[index]
-        windows = {slot // SLOTS_PER_WINDOW for slot, _ in places}  # type: ignore[misc]
-        assert len(windows) == 1
+        slots = [slot for slot, _ in places]  # type: ignore[misc]
         if event["type"] == "sandwich":
-            assert len(event["signatures"]) == len(event["victims"]) + 2
+            # The last back-run at most a leader window's length after the first front-run,
+            # in this window or the next; victims are named once each.
+            assert len(event["signatures"]) >= 3 and event["victims"]
+            assert len(set(event["victims"])) == len(event["victims"])
             assert event["victim_loss_lamports"] > 0
+            assert slots[-1] - slots[0] <= SLOTS_PER_WINDOW
+        else:
+            assert len({slot // SLOTS_PER_WINDOW for slot in slots}) == 1
         if event["type"] in ("sandwich", "arbitrage", "backrun"):
             assert event["tip_lamports"] >= 1_000
 
@@ -151,3 +157,50 @@ def test_a_mainnet_epoch_is_asked_for_in_ranges() -> None:
     first = market.cluster.schedule.first_slot(3)
     window = swaps_truth(market, 3, first, first + 99)["swaps"]
     assert window and all(first <= s["slot"] < first + 100 for s in window)
+
+
+def test_the_truth_plants_the_hard_shapes_and_their_decoys(
+    market: Market, mev: dict[str, Any]
+) -> None:
+    """Every shape issue 16 names is planted: multi-wallet, split and cross-window sandwiches,
+    split-route arbitrage, multi-leg backruns, and decoys of both kinds, marked as decoys."""
+    events = mev["events"]
+    tape = {
+        market.signatures(((slot, k),))[0]: tx
+        for chunk in market.chunks(8_192, 2 * 8_192 - 1)
+        for slot, slot_tape in chunk.slots.items()
+        for k, tx in enumerate(slot_tape.txs)
+    }
+    sandwiches = [e for e in events if e["type"] == "sandwich"]
+    shapes: Counter[str] = Counter()
+    for e in sandwiches:
+        # The bot's own transactions (another bot's may be among the victims).
+        own = [
+            tx
+            for tx in (tape[s] for s in e["signatures"])
+            if tx.kind.startswith("sandwich_") and (tx.owner or tx.signer) == e["searcher"]
+        ]
+        fronts = [tx for tx in own if tx.kind == "sandwich_front"]
+        if len({tx.signer for tx in own}) == 2:
+            # Two wallets of one bot: both move the accounts the event names as searcher.
+            assert {tx.owner for tx in own} == {e["searcher"]}
+            shapes["multi-wallet"] += 1
+        shapes["split front"] += len(fronts) == 2
+        shapes["split back"] += len(own) - len(fronts) == 2
+        slots = [locate(0, s)[0] for s in e["signatures"]]  # type: ignore[index]
+        shapes["cross-window"] += slots[0] // SLOTS_PER_WINDOW != slots[-1] // SLOTS_PER_WINDOW
+    assert min(shapes.values()) >= 3 and len(shapes) == 4, shapes
+    backruns = [e for e in events if e["type"] == "backrun"]
+    assert sum(len(e["pools"]) == 2 for e in backruns) >= 3
+    split = [e for e in events if e["type"] == "arbitrage" and len(set(e["pools"])) == 3]
+    assert any(len(tape[e["signatures"][0]].legs) == 3 for e in split)
+    decoys = [e for e in events if e["type"] == "decoy"]
+    assert Counter(e["decoy"] for e in decoys).keys() == {"round_trip", "organic"}
+    assert all(e["tip_lamports"] == 0 and e["profit_lamports"] == 0 for e in decoys)
+    for e in decoys:
+        first, *_, last = (tape[s] for s in e["signatures"])
+        if e["decoy"] == "round_trip":
+            assert first.signer == last.signer and first.kind == last.kind == "route"
+        else:
+            assert len({tape[s].signer for s in e["signatures"]}) == 3 or first.failed
+    assert all(e["decoy"] is None for e in events if e["type"] != "decoy")

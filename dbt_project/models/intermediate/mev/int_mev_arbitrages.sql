@@ -1,5 +1,6 @@
 -- Atomic arbitrages that paid: the gain in the cycle's mint, in lamports, exceeds the fee and
--- the tip (int_mev_arbitrage_cycles.net_profit_lamports).
+-- the tip (int_mev_arbitrage_cycles.net_profit_lamports); cycles that backrun a large swap are
+-- backruns (int_mev_backruns), not counted here.
 
 with
 
@@ -10,6 +11,11 @@ cycles as (
 
 dex_programs as (
     select * from {{ ref('dex_programs') }}
+),
+
+backruns as (
+    select * from {{ ref('int_mev_backruns') }}
+    where {{ epoch_filter('epoch') }}
 ),
 
 final as (
@@ -47,7 +53,11 @@ final as (
         || ' swap legs whose net per mint closes a cycle (intermediates about 0), gain in '
         || 'lamports > fee + tip' as rule  -- noqa: RF04
     from cycles
-    where cycles.net_profit_lamports > 0
+    where
+        cycles.net_profit_lamports > 0
+        and cycles.signatures[1] not in (
+            select unnest(backruns.searcher_signatures) from backruns
+        )
 )
 
 select * from final

@@ -8,8 +8,8 @@
 -- One row per detected MEV event: sandwiches, profitable atomic arbitrages, backruns and
 -- liquidations (intermediate/mev/int_mev_*; each model's header gives its rule). The `epochs`
 -- var limits the build to those epochs and delete+insert replaces their rows. An event never
--- spans two epochs: sandwiches stay within a leader window (4 slots from a multiple of 4, and
--- epochs hold a multiple of 4 slots), the other types within a block.
+-- spans two epochs: sandwiches are found within one epoch's swaps (int_mev_sandwiches), the
+-- other types within a block.
 -- Tip: Jito tips of the searcher's transactions of the event (not the victims') and of its
 -- bundle's separate tip transaction, each tip counted for one event only (int_mev_event_tips
 -- states the rule); fee: the searcher's transactions' fees. Profit in lamports: the profit

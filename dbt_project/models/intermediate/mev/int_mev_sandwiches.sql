@@ -8,10 +8,25 @@
     post_hook='analyze {{ this }}',
 ) }}
 
--- Sandwiches: a searcher's front-run on a pool, victims (other signers) trading the same way
--- after it, then the searcher's back-run the other way, all in one leader window (4 slots) and
--- in block order (slot, position). One row per sandwich; its legs are single swap legs on the
--- pool, whatever else their transactions do.
+-- Sandwiches, by the rules of sandwich-finder (docs/mev.md cites each): on one pool, a run of
+-- one or more front-runs, victims (other parties) trading the same way, then a run of one or
+-- more back-runs the other way, in block order (slot, position), every front- and back-run
+-- through one wrapper program that is not an aggregator, the last back-run at most
+-- `mev_sandwich_max_slots` slots after the first front-run, so a sandwich may cross into the
+-- next leader window (never into the next epoch: the model is built per epoch).
+-- Front and back are linked by the token accounts they move, not by who signed: a leg's trader
+-- is the owner of the token accounts that paid (int_dex_swap_legs), so two wallets signing for
+-- one bot's accounts are one searcher; a transaction signer shared by both legs links them too.
+-- Legs routed by an aggregator (`mev_sandwich_aggregators`) are a user's route, not a bot's
+-- front- or back-run, and a bot tracks its tokens across transactions through its own program;
+-- victims may be routed or direct. The front-runs must have received at least what
+-- the back-runs spent (what was sold was bought in the front-run); profit is the searcher's net
+-- flow in the front-run's input token over all its legs, and the bought token it did not sell
+-- back is reported as inventory.
+
+{% set max_slots = var('mev_sandwich_max_slots') %}
+{% set aggregators = var('mev_sandwich_aggregators') %}
+{% set constant_product = var('mev_constant_product_dexes') %}
 
 with
 
@@ -20,95 +35,183 @@ swaps as (
     where {{ epoch_filter('epoch') }}
 ),
 
--- Signers that traded a pool both ways within a leader window: the only possible searchers.
--- Narrowing to them first keeps the pairing small whatever the planner estimates (a freshly
--- loaded int_dex_swaps has no statistics yet).
-two_way_traders as (
+transactions as (
+    select * from {{ ref('stg_solana__transactions') }}
+    where {{ epoch_filter('epoch') }}
+),
+
+-- Legs a bot could have sent: through a wrapper program (the leg is an inner instruction)
+-- that is not an aggregator.
+bot_legs as (
+    select
+        swaps.*,
+        transactions.signer
+    from swaps
+    inner join transactions on swaps.signature = transactions.signature
+    where
+        swaps.inner_index >= 0
+        and (swaps.router is null or swaps.router not in ('{{ aggregators | join("', '") }}'))  -- noqa: LT05
+),
+
+-- Parties (owners, or signers) that traded a pool both ways within an epoch: the only
+-- possible searchers. Narrowing to them first keeps the pairing small whatever the planner
+-- estimates (a freshly loaded int_dex_swaps has no statistics yet).
+two_way_parties as (
     select
         pool,
-        trader,
-        leader_window
-    from swaps
-    group by pool, trader, leader_window
+        trader as party
+    from bot_legs
+    group by pool, trader
+    having count(distinct mint_in) >= 2
+    union
+    select
+        pool,
+        signer as party
+    from bot_legs
+    group by pool, signer
     having count(distinct mint_in) >= 2
 ),
 
 searcher_legs as (
-    select swaps.*
-    from swaps
-    inner join two_way_traders
-        on
-            swaps.pool = two_way_traders.pool
-            and swaps.trader = two_way_traders.trader
-            and swaps.leader_window = two_way_traders.leader_window
+    select
+        bot_legs.*,
+        bot_legs.signature || '/' || bot_legs.outer_index::text || '/'
+        || bot_legs.inner_index::text as leg_id
+    from bot_legs
+    where exists (
+        select 1
+        from two_way_parties as parties
+        where
+            parties.pool = bot_legs.pool
+            and parties.party in (bot_legs.trader, bot_legs.signer)
+    )
 ),
 
--- A front-run's back-run: the searcher's first later swap on the pool in the other direction,
--- in the same leader window. Leader windows start at multiples of 4 and epochs hold a multiple
--- of 4 slots, so a window, and with it a sandwich, never straddles two epochs.
-front_back_pairs as (
+-- Every leg and a later leg of the same searcher the other way on the pool.
+pairs as (
     select
-        front.epoch,
-        front.leader_window,
-        front.pool,
-        front.dex,
-        front.trader as searcher,
-        front.signature as front_signature,
+        front.leg_id as front_id,
         front.slot as front_slot,
         front.position as front_position,
-        front.mint_in as front_mint_in,
-        front.amount_in_raw as front_amount_in_raw,
-        front.amount_out_raw as front_amount_out_raw,
-        front.amount_in as front_amount_in,
-        front.amount_usd as front_amount_usd,
-        front.decimals_in as front_decimals_in,
-        front.hour,
-        front.tx_program as front_program,
-        back.signature as back_signature,
+        back.leg_id as back_id,
         back.slot as back_slot,
-        back.position as back_position,
-        back.amount_out_raw as back_amount_out_raw,
-        back.tx_program as back_program,
-        front.fee_lamports + back.fee_lamports as fee_lamports,
-        row_number() over (
-            partition by front.signature, front.outer_index, front.inner_index
-            order by back.slot, back.position, back.outer_index, back.inner_index
-        ) as back_rank
+        back.position as back_position
     from searcher_legs as front
     inner join searcher_legs as back
         on
             front.pool = back.pool
-            and front.trader = back.trader
-            and front.leader_window = back.leader_window
+            and (front.trader = back.trader or front.signer = back.signer)
             and front.mint_out = back.mint_in
             and front.mint_in = back.mint_out
-            and (front.slot, front.position) < (back.slot, back.position)
+            and (front.slot, front.position, front.outer_index, front.inner_index)
+            < (back.slot, back.position, back.outer_index, back.inner_index)
+            and back.slot - front.slot <= {{ max_slots }}
 ),
 
--- Each back-run closes one sandwich: the latest front-run it is the first answer to.
+-- A leg that is the first answer to an earlier leg closes a position: it is a back-run, never
+-- the front-run of the next sandwich the other way.
+closing as (
+    select distinct on (front_id) back_id
+    from pairs
+    order by front_id, back_slot, back_position, back_id
+),
+
+front_back_pairs as (
+    select pairs.*
+    from pairs
+    where
+        pairs.front_id not in (select closing.back_id from closing)
+        and pairs.back_id not in (
+            select opening.front_id
+            from pairs as opening
+            where opening.front_id not in (select closing.back_id from closing)
+        )
+),
+
+-- Fronts sharing their first back-run form the front run; backs sharing their latest
+-- front-run the back run. A sandwich is keyed by its latest front-run.
 first_backs as (
-    select * from (
-        select
-            front_back_pairs.*,
-            row_number() over (
-                partition by front_back_pairs.back_signature
-                order by front_back_pairs.front_slot desc, front_back_pairs.front_position desc
-            ) as front_rank
-        from front_back_pairs
-        where front_back_pairs.back_rank = 1
-    ) as ranked
-    where front_rank = 1
+    select distinct on (front_id) *
+    from front_back_pairs
+    order by front_id, back_slot, back_position, back_id
 ),
 
--- Victims: other signers' swaps on the pool in the front-run's direction, between the two.
--- The victim's loss is estimated from the price impact, modelling the pool as constant
--- product without fee: the front-run (in Δ, out F) and the first victim (in v₁, out o₁) fix
--- the reserves before the attack, x = o₁·Δ·(Δ + v₁) / (F·v₁ − o₁·Δ) and y = F·(x + Δ) / Δ; each
--- victim would have got y'·v / (x' + v) without the front-run, where x', y' are the reserves
--- after the earlier victims. Null where the two swaps do not fit such a pool.
+latest_fronts as (
+    select distinct on (back_id) *
+    from front_back_pairs
+    order by back_id asc, front_slot desc, front_position desc, front_id desc
+),
+
+members as (
+    select
+        latest_fronts.front_id as sandwich_key,
+        'front' as leg_role,
+        first_backs.front_id as leg_id
+    from first_backs
+    inner join latest_fronts on first_backs.back_id = latest_fronts.back_id
+    union
+    select
+        front_id as sandwich_key,
+        'back' as leg_role,
+        back_id as leg_id
+    from latest_fronts
+),
+
+member_legs as (
+    select
+        members.sandwich_key,
+        members.leg_role,
+        legs.*
+    from members
+    inner join searcher_legs as legs on members.leg_id = legs.leg_id
+),
+
+runs as (
+    select
+        sandwich_key,
+        min(epoch) as epoch,
+        min(pool) as pool,
+        min(dex) as dex,
+        -- The searcher: the owner of the first front-run's token accounts.
+        (array_agg(trader order by slot, position) filter (where leg_role = 'front'))[1]
+            as searcher,
+        array_agg(distinct trader) as searcher_parties,
+        min(mint_in) filter (where leg_role = 'front') as front_mint_in,
+        min(mint_out) filter (where leg_role = 'front') as front_mint_out,
+        min(decimals_in) filter (where leg_role = 'front') as front_decimals_in,
+        min(decimals_out) filter (where leg_role = 'front') as front_decimals_out,
+        min(slot) filter (where leg_role = 'front') as front_slot,
+        min(array[slot, position]) filter (where leg_role = 'front') as first_front_at,
+        max(array[slot, position]) filter (where leg_role = 'front') as last_front_at,
+        min(array[slot, position]) filter (where leg_role = 'back') as first_back_at,
+        max(slot) filter (where leg_role = 'back') as back_slot,
+        min(hour) as hour,
+        count(*) filter (where leg_role = 'front') as front_legs,
+        count(*) filter (where leg_role = 'back') as back_legs,
+        sum(amount_in_raw) filter (where leg_role = 'front') as front_in_raw,
+        sum(amount_out_raw) filter (where leg_role = 'front') as front_out_raw,
+        sum(amount_in_raw) filter (where leg_role = 'back') as back_in_raw,
+        sum(amount_out_raw) filter (where leg_role = 'back') as back_out_raw,
+        sum(amount_in) filter (where leg_role = 'front') as front_amount_in,
+        sum(amount_usd) filter (where leg_role = 'front') as front_amount_usd,
+        count(distinct tx_program) = 1 as same_wrapper,
+        array_agg(distinct signature) filter (where leg_role = 'front') as front_signatures,
+        array_agg(distinct signature) filter (where leg_role = 'back') as back_signatures
+    from member_legs
+    group by sandwich_key
+),
+
+-- Victims: other parties' swaps on the pool in the front-run's direction, after the first
+-- front-run and before the first back-run. The victim's loss is estimated from the price
+-- impact, modelling the pool as constant product without fee: the front-runs (in Δ, out F)
+-- and the first victim (in v₁, out o₁) fix the reserves before the attack,
+-- x = o₁·Δ·(Δ + v₁) / (F·v₁ − o₁·Δ) and y = F·(x + Δ) / Δ; each victim would have got
+-- y'·v / (x' + v) without the front-run, where x', y' are the reserves after the earlier
+-- victims. Exact for a constant-product pool (less its fee); on other curves an approximation,
+-- which loss_method says. Null where the swaps do not fit such a pool.
 victim_swaps as (
     select
-        pairs.front_signature,
+        runs.sandwich_key,
         victim.signature,
         victim.slot,
         victim.position,
@@ -118,33 +221,33 @@ victim_swaps as (
         victim.amount_out,
         victim.amount_usd,
         victim.decimals_out,
-        victim.mint_out,
-        pairs.front_amount_in_raw as front_in,
-        pairs.front_amount_out_raw as front_out,
-        row_number() over (
-            partition by pairs.front_signature
-            order by victim.slot, victim.position, victim.outer_index, victim.inner_index
-        ) as victim_number,
+        runs.front_in_raw as front_in,
+        runs.front_out_raw as front_out,
+        row_number() over victim_order as victim_number,
         coalesce(sum(victim.amount_in_raw) over earlier, 0) as earlier_in,
         coalesce(sum(victim.amount_out_raw) over earlier, 0) as earlier_out
-    from first_backs as pairs
+    from runs
     inner join swaps as victim
         on
-            pairs.pool = victim.pool
-            and pairs.searcher <> victim.trader
-            and pairs.front_mint_in = victim.mint_in
-            and (pairs.front_slot, pairs.front_position) < (victim.slot, victim.position)
-            and (pairs.back_slot, pairs.back_position) > (victim.slot, victim.position)
-    window earlier as (
-        partition by pairs.front_signature
-        order by victim.slot, victim.position, victim.outer_index, victim.inner_index
-        rows between unbounded preceding and 1 preceding
-    )
+            runs.pool = victim.pool
+            and not victim.trader = any(runs.searcher_parties)
+            and runs.front_mint_in = victim.mint_in
+            and runs.first_front_at < array[victim.slot, victim.position]
+            and runs.first_back_at > array[victim.slot, victim.position]
+    where not victim.signature = any(runs.front_signatures)
+    window
+        victim_order as (
+            partition by runs.sandwich_key
+            order by victim.slot, victim.position, victim.outer_index, victim.inner_index
+        ),
+        earlier as (
+            victim_order rows between unbounded preceding and 1 preceding
+        )
 ),
 
 pool_estimates as (
     select
-        front_signature,
+        sandwich_key,
         amount_out_raw * front_in * (front_in + amount_in_raw)
         / nullif(front_out * amount_in_raw - amount_out_raw * front_in, 0) as reserve_in
     from victim_swaps
@@ -153,7 +256,8 @@ pool_estimates as (
 
 victim_losses as (
     select
-        victim_swaps.*,
+        victim_swaps.sandwich_key,
+        victim_swaps.signature,
         -- Clean output minus actual output, in the victim's output token (raw units).
         greatest(
             (estimates.reserve_in + victim_swaps.front_in) * victim_swaps.front_out
@@ -164,16 +268,31 @@ victim_losses as (
         - victim_swaps.amount_out_raw as loss_raw
     from victim_swaps
     inner join pool_estimates as estimates
-        on victim_swaps.front_signature = estimates.front_signature
+        on victim_swaps.sandwich_key = estimates.sandwich_key
     where estimates.reserve_in > 0
+),
+
+-- Victims whose transaction asked not to be front-run: an account key starting with
+-- `jitodontfront` (Jito's block engine then refuses bundles that put it after another
+-- transaction; a sandwich around it was built outside that rule).
+dont_front as (
+    select distinct transactions.signature
+    from transactions
+    cross join
+        lateral jsonb_array_elements_text(transactions.account_keys::jsonb)
+            as account_keys (account_key)
+    where
+        account_keys.account_key like 'jitodontfront%'
+        and transactions.signature in (select victim_swaps.signature from victim_swaps)
 ),
 
 victims as (
     select
-        victim_swaps.front_signature,
+        victim_swaps.sandwich_key,
         array_agg(victim_swaps.signature order by victim_swaps.victim_number) as victim_signatures,
         array_agg(victim_swaps.trader order by victim_swaps.victim_number) as victim_signers,
         count(*) as victim_count,
+        count(distinct dont_front.signature) as dont_front_violations,
         -- Valued at each victim's own execution (USD per output token unit).
         sum(
             greatest(losses.loss_raw, 0) / power(10::numeric, victim_swaps.decimals_out)
@@ -183,22 +302,51 @@ victims as (
     from victim_swaps
     left join victim_losses as losses
         on
-            victim_swaps.front_signature = losses.front_signature
+            victim_swaps.sandwich_key = losses.sandwich_key
             and victim_swaps.signature = losses.signature
-    group by victim_swaps.front_signature
+    left join dont_front on victim_swaps.signature = dont_front.signature
+    group by victim_swaps.sandwich_key
+),
+
+-- Every transaction of the sandwich, once, in block order.
+places as (
+    select
+        sandwich_key,
+        signature,
+        slot,
+        position
+    from member_legs
+    union
+    select
+        sandwich_key,
+        signature,
+        slot,
+        position
+    from victim_swaps
+),
+
+ordered_signatures as (
+    select
+        sandwich_key,
+        array_agg(signature order by slot, position) as signatures
+    from places
+    group by sandwich_key
 ),
 
 final as (
     select
-        pairs.epoch,
-        pairs.front_slot as slot,
-        pairs.back_slot as last_slot,
-        pairs.leader_window,
+        runs.epoch,
+        runs.front_slot as slot,
+        runs.back_slot as last_slot,
+        runs.front_slot / 4 * 4 as leader_window,
         'sandwich' as mev_type,
-        pairs.searcher,
-        array[pairs.front_signature] || victims.victim_signatures || array[pairs.back_signature]
-            as signatures,
-        array[pairs.front_signature, pairs.back_signature] as searcher_signatures,
+        runs.searcher,
+        ordered.signatures,
+        array(
+            select own.signature
+            from unnest(ordered.signatures) as own (signature)
+            where own.signature = any(runs.front_signatures || runs.back_signatures)
+        ) as searcher_signatures,
         victims.victim_signatures,
         -- Distinct victim signers, in the order they first traded.
         array(
@@ -207,35 +355,47 @@ final as (
             group by signers.signer
             order by min(signers.n)
         ) as victims,
-        array[pairs.pool] as pools,
-        pairs.front_mint_in as profit_mint,
-        pairs.back_amount_out_raw - pairs.front_amount_in_raw as profit_amount_raw,
-        (pairs.back_amount_out_raw - pairs.front_amount_in_raw)
-        / power(10::numeric, pairs.front_decimals_in) as profit_amount,
-        -- USD per unit of the profit mint, at the front-run's own execution.
-        pairs.front_amount_usd / nullif(pairs.front_amount_in, 0) as profit_mint_usd,
-        pairs.hour,
-        pairs.fee_lamports,
+        array[runs.pool] as pools,
+        runs.front_legs,
+        runs.back_legs,
+        runs.front_mint_in as profit_mint,
+        runs.back_out_raw - runs.front_in_raw as profit_amount_raw,
+        (runs.back_out_raw - runs.front_in_raw)
+        / power(10::numeric, runs.front_decimals_in) as profit_amount,
+        -- USD per unit of the profit mint, at the front-runs' own execution.
+        runs.front_amount_usd / nullif(runs.front_amount_in, 0) as profit_mint_usd,
+        runs.front_mint_out as inventory_mint,
+        trim_scale(
+            (runs.front_out_raw - runs.back_in_raw) / power(10::numeric, runs.front_decimals_out)
+        ) as inventory_amount,
+        runs.hour,
+        (
+            select sum(fees.fee_lamports)
+            from transactions as fees
+            where fees.signature = any(runs.front_signatures || runs.back_signatures)
+        ) as fee_lamports,
         victims.victim_loss_usd,
-        pairs.front_program = pairs.back_program as same_program,
-        -- A same wrapper program on both legs is the strongest sign; more victims add some.
         case
-            when pairs.front_program = pairs.back_program
-                then least(0.9 + 0.05 * victims.victim_count, 1.0)
-            else 0.7
-        end as confidence,
-        'sandwich: front-run and back-run by one signer on one pool in opposite directions '
-        || 'within a leader window, ' || victims.victim_count::text
-        || ' victim swap(s) in the front-run''s direction between them, profit > 0'
-        || case
-            when pairs.front_program = pairs.back_program
-                then ', same wrapper program'
-            else ''
-        end as rule  -- noqa: RF04
-    from first_backs as pairs
-    inner join victims on pairs.front_signature = victims.front_signature
-    -- Only a paying sandwich is MEV here: the back-run returns more than the front-run paid.
-    where pairs.back_amount_out_raw > pairs.front_amount_in_raw
+            when not victims.loss_estimated then null
+            when runs.dex in ('{{ constant_product | join("', '") }}') then 'constant_product'  -- noqa: LT05
+            else 'approximate'
+        end as loss_method,
+        victims.dont_front_violations,
+        -- Every rule holds; more victims make a coincidence less likely still.
+        least(0.9 + 0.05 * victims.victim_count, 1.0) as confidence,
+        'sandwich: ' || runs.front_legs::text || ' front-run(s) and ' || runs.back_legs::text
+        || ' back-run(s) on one pool in opposite directions through one wrapper program (not an '
+        || 'aggregator), linked by their token accounts (or signer), within {{ max_slots }} '
+        || 'slots, ' || victims.victim_count::text
+        || ' victim swap(s) in the front-run''s direction between them, front-runs received at '
+        || 'least what back-runs sold, profit > 0' as rule  -- noqa: RF04
+    from runs
+    inner join victims on runs.sandwich_key = victims.sandwich_key
+    inner join ordered_signatures as ordered on runs.sandwich_key = ordered.sandwich_key
+    where
+        runs.same_wrapper
+        and runs.back_out_raw > runs.front_in_raw
+        and runs.front_out_raw >= runs.back_in_raw
 )
 
 select * from final

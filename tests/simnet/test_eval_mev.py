@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.eval_mev import (
+from simnet.eval_mev import (
     DOCS_BEGIN,
     DOCS_END,
+    LOSING_SANDWICH,
     UNPROFITABLE,
     WSOL,
     CollusionScore,
@@ -23,6 +24,7 @@ from orchestration.eval_mev import (
     MevEvaluation,
     Score,
     arbitrage_pays,
+    decoy_scores,
     parse_epoch_list,
     replace_generated_section,
     truth_type,
@@ -96,7 +98,10 @@ def test_truth_arbitrages_split_by_the_marts_rule():
     assert not arbitrage_pays(_arbitrage("USDC", 1_000, 10_000, lamports=12_000), 5_000)
     assert truth_type(_arbitrage(WSOL, 20_000, 19_000), {"sig": 5_000}) == UNPROFITABLE
     assert truth_type(_arbitrage(WSOL, 20_000, 1_000), {"sig": 5_000}) == "arbitrage"
-    assert truth_type({"type": "sandwich", "signatures": ["a"]}, {}) == "sandwich"
+    sandwich = {"type": "sandwich", "signatures": ["a"], "profit_amount": 5}
+    assert truth_type(sandwich, {}) == "sandwich"
+    # A sandwich whose back-run returned no more than the front-run paid is not one by the rule.
+    assert truth_type({**sandwich, "profit_amount": 0}, {}) == LOSING_SANDWICH
 
 
 def test_scores_and_table():
@@ -124,3 +129,29 @@ def test_markdown_goes_into_the_generated_section_only():
     assert replace_generated_section(rewritten, table) == rewritten
     with pytest.raises(EvalError, match="no generated section"):
         replace_generated_section("# MEV\n", table)
+
+
+def test_a_decoy_counts_as_flagged_when_an_event_holds_both_its_ends():
+    """Whatever type the detector gave it; an event holding one end only does not fool it."""
+    decoy = {"type": "decoy", "decoy": "round_trip", "signatures": ["buy", "other", "sell"]}
+    organic = {"type": "decoy", "decoy": "organic", "signatures": ["big", "small", "back"]}
+    events = {
+        1: [decoy, organic, {"type": "sandwich", "decoy": None, "signatures": ["f", "v", "b"]}],
+        2: [{**decoy, "signatures": ["b2", "o2", "s2"]}],
+    }
+    detected = {
+        (1, "sandwich"): {frozenset({"buy", "other", "sell"}), frozenset({"f", "v", "b"})},
+        (1, "backrun"): {frozenset({"big", "x"})},
+        (2, "arbitrage"): {frozenset({"b2", "s2"})},
+    }
+    scores = {
+        (d.kind, d.epoch): (d.planted, d.flagged) for d in decoy_scores([1, 2], events, detected)
+    }
+    assert scores == {
+        ("organic", 1): (1, 0),
+        ("organic", 2): (0, 0),
+        ("organic", None): (1, 0),
+        ("round_trip", 1): (1, 1),
+        ("round_trip", 2): (1, 1),
+        ("round_trip", None): (2, 2),
+    }
