@@ -6,11 +6,6 @@ shared simnet_warehouse fixture).
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
 from simnet.eval_mev import (
@@ -29,19 +24,7 @@ from simnet.eval_mev import (
     replace_generated_section,
     truth_type,
 )
-from tests.orchestration.in_process import help_text
-
-MEVHOUSE = str(Path(sys.executable).with_name("mevhouse"))
-
-
-def mevhouse(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [MEVHOUSE, *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, **(env or {})},
-    )
+from tests.orchestration.in_process import help_text, mevhouse_in_process
 
 
 def test_help_explains_the_options():
@@ -53,7 +36,7 @@ def test_help_explains_the_options():
 
 def test_warehouse_without_the_mart_is_one_clear_line(warehouse_url, tmp_path):
     # The mart check comes first: the simnet URL (nothing listens on port 9) is never asked.
-    result = mevhouse(
+    result = mevhouse_in_process(
         "eval",
         "mev",
         "--simnet-url",
@@ -67,7 +50,9 @@ def test_warehouse_without_the_mart_is_one_clear_line(warehouse_url, tmp_path):
 
 
 def test_bad_epochs_are_one_clear_line(tmp_path):
-    result = mevhouse("eval", "mev", "--epochs", "last:3", env={"MEVHOUSE_HOME": str(tmp_path)})
+    result = mevhouse_in_process(
+        "eval", "mev", "--epochs", "last:3", env={"MEVHOUSE_HOME": str(tmp_path)}
+    )
     assert result.returncode == 2
     assert "--epochs part 'last:3' is not understood" in result.stderr
 
