@@ -120,11 +120,10 @@ def test_two_epochs_end_to_end_then_idempotent(environment, warehouse_url):
     assert sum("skipped, built by run" in line for line in lines) == 2, lines
     assert table_digests(warehouse_url, SCHEMAS) == tables
 
-    # --force loads, checks and builds an epoch again, and changes nothing.
-    again = run(load_settings(), epochs_spec="5", echo=lambda _: None, force=True)
-    assert again.failure is None and again.checks_failed == 0 and again.checks_passed > 6
-    assert again.skipped == []
-    assert counts(warehouse_url) == before
+    # (Loading and building an epoch again changes nothing: each stage's own tests rerun it,
+    # test_epoch_resources.py::test_dagster_asset_materialises_an_epoch_twice,
+    # test_blocks_crash.py and test_dbt_models.py::test_build_and_incremental_rebuilds; what
+    # --force redoes is test_ledger.py's. One more epoch run here would cost a minute.)
 
     # Secrets reach neither Dagster's event log (metadata included) nor the warehouse's tables.
     password = urlsplit(warehouse_url).password
