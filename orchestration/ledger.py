@@ -58,7 +58,6 @@ LOAD_PACKAGES = ("dlt", "great-expectations", "solders")
 TRANSFORM_PACKAGES = ("dbt-core", "dbt-postgres")
 
 LEDGER_SQL = """
-create schema if not exists mevhouse;  -- warehouse init gives it to the transformer
 create table if not exists mevhouse.run_ledger (
     epoch bigint not null,
     stage text not null,
@@ -168,6 +167,10 @@ def ensure_ledger(conn: psycopg.Connection[Any]) -> None:
     with conn.transaction():
         # Runs starting at once would collide creating it (as in warehouse init).
         conn.execute("select pg_advisory_xact_lock(hashtext('mevhouse.init'))")
+        # `warehouse init` creates the schema for the transformer, which may not create schemas
+        # (even `create schema if not exists` asks for that right).
+        if conn.execute("select to_regnamespace('mevhouse')").fetchone() == (None,):
+            conn.execute("create schema mevhouse")
         conn.execute(LEDGER_SQL.encode())
 
 

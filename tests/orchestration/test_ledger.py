@@ -19,6 +19,7 @@ from orchestration.ledger import (
     record,
     wanted_builds,
 )
+from orchestration.warehouse import init_warehouse
 
 SOURCE = {"genesis_hash": "G", "schedule": [2048, 0], "tx_sample": 0.1, "simnet_code": None}
 
@@ -90,3 +91,15 @@ def test_an_earlier_epochs_new_transform_makes_later_ones_stale(warehouse_url: s
         ).stages == (TRANSFORM,)
         back = plan_epoch(wanted_builds(conn, 4, SOURCE, "exports"), latest_builds(conn, 4), False)
         assert back.stages == STAGES and "load inputs changed" in back.reason
+
+
+def test_the_transformer_keeps_the_ledger_in_an_initialised_warehouse(warehouse_url: str) -> None:
+    # `mevhouse run` connects as the transformer, which may not create schemas.
+    init_warehouse(warehouse_url)
+    with psycopg.connect(warehouse_url, autocommit=True) as conn:
+        conn.execute("set role mevhouse_transformer")
+        ensure_ledger(conn)
+        ensure_ledger(conn)
+        wanted = wanted_builds(conn, 4, SOURCE, "exports")
+        record(conn, 4, STAGES, wanted, "run-4")
+        assert latest_builds(conn, 4)[TRANSFORM].run_id == "run-4"
