@@ -123,7 +123,11 @@ def claim(
     counts as a claim of the whole epoch.
     """
     table = client.make_qualified_table_name(CLAIMS_TABLE)
-    client.execute_sql(f"create schema if not exists {client.fully_qualified_dataset_name()}")
+    # `warehouse init` creates the schema for the loader, which may not create schemas (even
+    # `create schema if not exists` asks for that right): only a bare database lacks it.
+    schema = client.fully_qualified_dataset_name()
+    if client.execute_sql("select to_regnamespace(%s)", schema)[0][0] is None:
+        client.execute_sql(f"create schema {schema}")
     try:
         unclaimed = [Claim(name, slots) for name in _saved_cursors(client, whole_pipelines, epoch)]
     except DatabaseUndefinedRelation:

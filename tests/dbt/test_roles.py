@@ -11,6 +11,7 @@ import pytest
 from dbt_harness import assert_all_passed, run_dbt
 
 from expectations.runner import run_suite
+from ingestion.blocks.ranges import claim
 from orchestration.instance import DAGSTER_SCHEMA, prepare_dagster_home
 from orchestration.warehouse import BI, DAGSTER, LOADER, ROLES, TRANSFORMER, init_warehouse
 
@@ -46,6 +47,15 @@ def test_each_stage_runs_as_its_own_role(warehouse_url, tmp_path, monkeypatch):
         ).raise_on_failed_jobs()
     # ... and runs the checks, which write quarantine.
     assert run_suite(loader, "raw_jito.validators", run_id="roles").success
+    # ... and claims the slots a blocks load is about to write (in the schema init made).
+    blocks = dlt.pipeline(
+        pipeline_name="roles_blocks",
+        destination=dlt.destinations.postgres(credentials=loader),
+        dataset_name="raw_solana",
+        pipelines_dir=str(tmp_path / "dlt"),
+    )
+    with blocks.sql_client() as client:
+        assert claim(client, 1, range(512, 1024), range(512, 640), "roles_blocks", []) == "load"
 
     # The transformer builds staging from raw, and cannot change raw.
     assert_all_passed(run_dbt(transformer, ["run", "-s", "stg_jito__validators"], tmp_path))
