@@ -8,6 +8,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 
+from orchestration.warehouse import create_schema_if_missing
+
 DAGSTER_SCHEMA = "dagster"
 URL_VARIABLE = "MEVHOUSE_DAGSTER_PG_URL"
 
@@ -47,15 +49,12 @@ def dagster_storage_url(warehouse_url: str) -> str:
 def prepare_dagster_home(home: Path, warehouse_url: str) -> Path:
     """Write dagster.yaml and point this process (and children) at the `dagster` schema.
 
-    `warehouse_url` is mevhouse_dagster's (warehouse init made the schema, which it owns): that
-    role may not create schemas, so the schema is created here only where it is missing.
+    `warehouse_url` is mevhouse_dagster's (warehouse init made the schema, which it owns).
     """
     home.mkdir(mode=0o700, parents=True, exist_ok=True)
     (home / "dagster.yaml").write_text(DAGSTER_YAML)
     with psycopg.connect(warehouse_url, autocommit=True) as conn:
-        exists = "select 1 from pg_namespace where nspname = %s"
-        if not conn.execute(exists, (DAGSTER_SCHEMA,)).fetchone():
-            conn.execute(f"create schema {DAGSTER_SCHEMA}")
+        create_schema_if_missing(conn, DAGSTER_SCHEMA)
     os.environ["DAGSTER_HOME"] = str(home)
     os.environ[URL_VARIABLE] = dagster_storage_url(warehouse_url)
     return home

@@ -27,6 +27,7 @@ from solders.rpc.responses import GetGenesisHashResp
 
 from ingestion.rpc import run_sync
 from ingestion.solana import RpcConfig
+from orchestration.warehouse import create_schema_if_missing
 
 ROOT = Path(__file__).resolve().parents[1]
 LOAD, TRANSFORM = "load", "transform"
@@ -167,10 +168,7 @@ def ensure_ledger(conn: psycopg.Connection[Any]) -> None:
     with conn.transaction():
         # Runs starting at once would collide creating it (as in warehouse init).
         conn.execute("select pg_advisory_xact_lock(hashtext('mevhouse.init'))")
-        # `warehouse init` creates the schema for the transformer, which may not create schemas
-        # (even `create schema if not exists` asks for that right).
-        if conn.execute("select to_regnamespace('mevhouse')").fetchone() == (None,):
-            conn.execute("create schema mevhouse")
+        create_schema_if_missing(conn, "mevhouse")  # the transformer's, from warehouse init
         conn.execute(LEDGER_SQL.encode())
 
 

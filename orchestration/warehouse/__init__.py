@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import psycopg
@@ -105,6 +106,14 @@ def init_warehouse(url: str, passwords: dict[str, str] | None = None) -> None:
                     sql.Identifier(role), sql.Literal(password)
                 )
             )
+
+
+def create_schema_if_missing(conn: psycopg.Connection[Any], schema: str) -> None:
+    """Create `schema` only where it is missing: a stage role may not create schemas, and even
+    `create schema if not exists` asks for that right. `warehouse init` makes each schema for
+    its role, so this acts on a bare database only."""
+    if conn.execute("select to_regnamespace(%s)", (schema,)).fetchone() == (None,):
+        conn.execute(sql.SQL("create schema {}").format(sql.Identifier(schema)))
 
 
 def libpq_env(url: str) -> dict[str, str]:
