@@ -49,6 +49,8 @@ from orchestration.warehouse import DAGSTER, TRANSFORMER, prepare_warehouse, war
 QUIET_LOGS = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 # Long loads report slots done, rate and time left on this logger; run() shows it on the terminal.
 PROGRESS_LOGGER = "mevhouse.progress"
+# Their records go to the run's log file (see library_logs_to).
+LIBRARY_LOGGERS = ("sqlalchemy", "psycopg")
 
 
 class RunFailed(RuntimeError):
@@ -93,6 +95,28 @@ def progress_to(echo: Callable[[str], None]) -> Iterator[None]:
     finally:
         logger.removeHandler(handler)
         logger.setLevel(previous)
+
+
+@contextmanager
+def library_logs_to(path: Path) -> Iterator[None]:
+    """Libraries' own log records (SQLAlchemy's pool, say) go to the run's log, not stderr.
+
+    Without a handler Python prints them with their traceback on stderr: a Ctrl-C or SIGTERM
+    that lands while a pool closes a connection would read like a crash.
+    """
+    handler = logging.FileHandler(path)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
+    loggers = [logging.getLogger(name) for name in LIBRARY_LOGGERS]
+    for logger in loggers:
+        logger.addHandler(handler)
+        logger.propagate = False
+    try:
+        yield
+    finally:
+        for logger in loggers:
+            logger.removeHandler(handler)
+            logger.propagate = True
+        handler.close()
 
 
 # On simnet nothing is rate-limited or billed: ask fast. A first `make run` shows every section
@@ -281,6 +305,7 @@ def run(
         # Built when an epoch needs a job: a rerun that skips them all is spared seconds.
         definitions = cache(build_definitions)
         log_path = new_run_log(settings.home)
+        held.enter_context(library_logs_to(log_path))
         echo(f"dbt and step logs: {log_path}")
         outcomes = []
         for number, epoch in enumerate(epochs, 1):

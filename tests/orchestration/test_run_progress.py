@@ -7,7 +7,7 @@ import logging
 import stat
 from contextlib import redirect_stdout
 
-from orchestration.run import PROGRESS_LOGGER, new_run_log, progress_to
+from orchestration.run import PROGRESS_LOGGER, library_logs_to, new_run_log, progress_to
 
 
 def test_progress_lines_reach_echo_only_inside_the_block() -> None:
@@ -29,6 +29,21 @@ def test_progress_is_shown_while_stdout_goes_to_the_log() -> None:
         logging.getLogger(PROGRESS_LOGGER).info("blocks: 40/40 slots")
     assert "blocks: 40/40" in terminal.getvalue()
     assert "blocks" not in log.getvalue()
+
+
+def test_a_library_error_during_a_run_goes_to_the_log_not_stderr(tmp_path, capsys) -> None:
+    # What SQLAlchemy's pool logs when a SIGTERM lands while it closes a connection.
+    path = new_run_log(tmp_path / "home")
+    pool = logging.getLogger("sqlalchemy.pool.impl.NullPool")
+    with library_logs_to(path):
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt:
+            pool.error("Exception closing connection", exc_info=True)
+    assert "Traceback" not in capsys.readouterr().err
+    assert "Exception closing connection" in path.read_text()
+    assert "Traceback" in path.read_text()
+    assert pool.parent is not None and logging.getLogger("sqlalchemy").propagate
 
 
 def test_run_logs_are_readable_by_their_owner_only(tmp_path) -> None:
