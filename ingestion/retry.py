@@ -47,6 +47,20 @@ class Retryable(Exception):
         self.wait = wait
 
 
+class NeedsOperator(Exception):
+    """A load that cannot succeed until someone acts (load a missing range, pick another one):
+    retrying it later, as the source assets do for outages, would only delay the error."""
+
+
+def needs_operator(err: BaseException | None) -> bool:
+    """Whether `err`, or an error it was raised from (dlt wraps what a source raises), says so."""
+    while err is not None:
+        if isinstance(err, NeedsOperator):
+            return True
+        err = err.__cause__ or err.__context__
+    return False
+
+
 def retry_after(response: httpx2.Response) -> float | None:
     """Seconds the server asked us to wait (Retry-After in seconds), or None."""
     value = response.headers.get("retry-after")

@@ -9,6 +9,8 @@ from contextlib import contextmanager
 
 import dagster as dg
 
+from ingestion.retry import needs_operator
+
 SOURCE_RETRIES = 3
 FIRST_WAIT_SECONDS = 15.0
 
@@ -22,7 +24,8 @@ def backoff_seconds(retry_number: int) -> float:
 def retry_with_backoff(context: dg.AssetExecutionContext) -> Iterator[None]:
     """Turn a failed load into a retry of its step, up to SOURCE_RETRIES times.
 
-    A `dg.Failure` is a configuration problem (no URL, a subset selection): retrying cannot help.
+    A `dg.Failure` is a configuration problem (no URL, a subset selection) and a NeedsOperator
+    error waits for an operator (a missing slot range): retrying cannot help either.
     """
     try:
         yield
@@ -30,7 +33,7 @@ def retry_with_backoff(context: dg.AssetExecutionContext) -> Iterator[None]:
         raise
     except Exception as err:
         attempt = context.retry_number
-        if attempt >= SOURCE_RETRIES:
+        if attempt >= SOURCE_RETRIES or needs_operator(err):
             raise
         wait = backoff_seconds(attempt)
         context.log.warning(

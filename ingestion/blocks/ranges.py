@@ -17,9 +17,14 @@ from dlt.common.versioned_state import decompress_state
 from dlt.destinations.exceptions import DatabaseUndefinedRelation
 
 from ingestion.blocks.sample import WINDOW
+from ingestion.retry import NeedsOperator
 
 CLAIMS_TABLE = "_block_ranges"
 SOURCE_NAME = "solana_blocks"
+
+
+class RangeError(NeedsOperator, ValueError):
+    """Slot ranges that clash with the claims, or an epoch whose ranges do not cover it yet."""
 
 
 @dataclass(frozen=True)
@@ -61,11 +66,11 @@ def decide(claims: list[Claim], epoch: range, pipeline: str, wanted: range | Non
     if wanted is None:
         return "gather" if others and not own else "load"
     if not (epoch.start <= wanted.start and wanted.stop <= epoch.stop):
-        raise ValueError(f"slots {show(wanted)} are not within the epoch's slots {show(epoch)}")
+        raise RangeError(f"slots {show(wanted)} are not within the epoch's slots {show(epoch)}")
     clash = [c for c in others if _overlap(c.slots, wanted)]
     if clash:
         held = ", ".join(f"{show(c.slots)} ({c.pipeline})" for c in clash)
-        raise ValueError(
+        raise RangeError(
             f"slots {show(wanted)} overlap slots already claimed by another load: {held}; "
             "load disjoint ranges, or rerun exactly a claimed range to resume it"
         )

@@ -33,7 +33,7 @@ from ingestion.blocks.fetch import Batching, Page, fetch_page
 from ingestion.blocks.files import CsvFile, write_page
 from ingestion.blocks.pipeline import PIPELINE_NAME
 from ingestion.blocks.progress import Progress
-from ingestion.blocks.ranges import claim, epoch_coverage, show
+from ingestion.blocks.ranges import RangeError, claim, epoch_coverage, show
 from ingestion.blocks.sample import WINDOW
 from ingestion.blocks.slots import epoch_slots, leaders
 from ingestion.blocks.tables import TABLES, Table
@@ -143,7 +143,7 @@ def _claim(epoch: int, whole: range, wanted: range | None) -> str:
             covered = epoch_coverage(client, epoch, whole)
             if not covered.complete:
                 first = covered.missing[0]
-                raise ValueError(
+                raise RangeError(
                     f"epoch {epoch} is loaded in slot ranges and some are missing or unfinished "
                     f"({covered.describe()}): load them first, e.g. `mevhouse load --epoch "
                     f"{epoch} --slots {show(first)}`"

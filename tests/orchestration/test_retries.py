@@ -3,6 +3,7 @@
 import dagster as dg
 import pytest
 
+from ingestion.blocks.ranges import RangeError
 from orchestration import retries
 from orchestration.retries import SOURCE_RETRIES, backoff_seconds, retry_with_backoff
 
@@ -40,6 +41,19 @@ def test_the_load_fails_after_the_last_retry():
 def test_a_configuration_failure_is_not_retried():
     asset, attempts = flaky_asset(99, dg.Failure("SOLANA_RPC_URL is not set"))
     assert not dg.materialize([asset], raise_on_error=False).success
+    assert attempts == [0]
+
+
+def test_an_error_that_waits_for_an_operator_is_not_retried_even_when_wrapped():
+    # As dlt wraps what a source raises: the step fails at once with the operator's hint.
+    try:
+        raise RangeError("epoch 1 ... missing 640-1023: load them first")
+    except RangeError as cause:
+        wrapped = RuntimeError("Pipeline execution failed at stage extract")
+        wrapped.__cause__ = cause
+    asset, attempts = flaky_asset(99, wrapped)
+    result = dg.materialize([asset], raise_on_error=False)
+    assert not result.success
     assert attempts == [0]
 
 
