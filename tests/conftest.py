@@ -26,6 +26,21 @@ if os.environ.get("MEVHOUSE_MAINNET_DATA"):
     SHARED_DATA = Path(os.environ["MEVHOUSE_MAINNET_DATA"])
 
 
+# Session fixtures that load and build a whole warehouse (a minute or more each): every xdist
+# worker would build its own, so their tests share one worker (`--dist loadgroup`).
+LOADED_WAREHOUSES = {"simnet_raw", "simnet_warehouse", "mainnet_warehouse"}
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Group the tests of the loaded warehouses, and start the long end-to-end runs first, so
+    that no worker is left with one of them while the other has finished."""
+    for item in items:
+        if LOADED_WAREHOUSES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.xdist_group("loaded_warehouses"))
+    items.sort(key=lambda item: item.get_closest_marker("e2e") is None)
+
+
 def _new_home() -> Path:
     """A MEVHOUSE_HOME path that mevhouse will create itself, where the embedded server may run.
 
