@@ -11,27 +11,18 @@ from ingestion.blocks import BlocksConfig, blocks_pipeline, load_blocks, make_so
 from ingestion.blocks.ranges import Coverage, epoch_coverage, parse_slot_range
 from ingestion.blocks.slots import epoch_slots
 from ingestion.solana import RpcConfig, closed_epochs
-from orchestration.resources import SolanaRpcResource, WarehouseResource
-from orchestration.settings import Settings, load_settings
+from orchestration.resources import LoadingResource, SolanaRpcResource, WarehouseResource
 from orchestration.warehouse import LOADER, dlt_credentials
-
-# MEVHOUSE_TX_SAMPLE unset against a real provider: 1% of leader windows, about 4,300 full blocks
-# a mainnet epoch. `mevhouse run` on simnet sets 1.0 (orchestration/run.py).
-DEFAULT_TX_SAMPLE = 0.01
-
-
-def tx_sample(settings: Settings) -> float:
-    return DEFAULT_TX_SAMPLE if settings.tx_sample is None else settings.tx_sample
 
 
 def load_range(
-    rpc: RpcConfig, loader_url: str, settings: Settings, epoch: int, slots: range
+    rpc: RpcConfig, loader_url: str, loading: LoadingResource, epoch: int, slots: range
 ) -> dict[str, int]:
     """Load `slots` of `epoch` through the range's own pipeline; rows loaded per table."""
     pipe = blocks_pipeline(
-        dlt_credentials(loader_url), str(settings.home / "dlt"), epoch=epoch, slots=slots
+        dlt_credentials(loader_url), loading.pipelines_dir, epoch=epoch, slots=slots
     )
-    config = BlocksConfig(sample_rate=tx_sample(settings), slots=slots)
+    config = BlocksConfig(sample_rate=loading.tx_sample, slots=slots)
     load_blocks(pipe, make_source(rpc, [epoch], config))
     return rows_loaded(pipe)
 
@@ -55,10 +46,11 @@ def load_block_range(
     config: BlockRangeConfig,
     solana_rpc: SolanaRpcResource,
     warehouse: WarehouseResource,
+    loading: LoadingResource,
 ) -> None:
     slots = parse_slot_range(config.slots)
     url = warehouse.url(LOADER)
-    rows = load_range(solana_rpc.config(), url, load_settings(), config.epoch, slots)
+    rows = load_range(solana_rpc.config(), url, loading, config.epoch, slots)
     context.log.info(f"epoch {config.epoch} slots {config.slots}: rows loaded {rows}")
     context.log.info(coverage_of(solana_rpc.config(), url, config.epoch).describe())
 

@@ -40,6 +40,7 @@ def cmd_load(args: argparse.Namespace, settings: Settings) -> int:
     from ingestion.blocks.ranges import parse_slot_range
     from ingestion.solana import RpcConfig
     from orchestration.block_ranges import coverage_of, load_range
+    from orchestration.resources import loading_resource
     from orchestration.run import rpc_endpoint
     from orchestration.warehouse import LOADER, prepare_warehouse, warehouse_url
 
@@ -50,7 +51,7 @@ def cmd_load(args: argparse.Namespace, settings: Settings) -> int:
         settings = load_settings()  # rpc_endpoint may have set simnet's defaults
         rpc = RpcConfig(rpc_url, settings.rpc_max_rps, settings.rpc_concurrency, settings.waits)
         if slots is not None:
-            rows = load_range(rpc, url, settings, args.epoch, slots)
+            rows = load_range(rpc, url, loading_resource(settings), args.epoch, slots)
             print(
                 f"epoch {args.epoch} slots {args.slots}: "
                 + ", ".join(f"{table} {count:,}" for table, count in rows.items())

@@ -26,13 +26,12 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
         days_of_epochs,
         export_day,
         export_epoch,
-        export_url,
         shown,
     )
     from orchestration.warehouse import TRANSFORMER, warehouse_url
 
     url = warehouse_url(settings, TRANSFORMER)
-    destination = args.to or export_url(settings)
+    destination = args.to or settings.export_url
     loaded = loaded_epochs(url)
     try:
         epochs = parse_epochs(args.epochs, loaded)
@@ -50,7 +49,7 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
-    from orchestration.exports.marts import export_url, shown
+    from orchestration.exports.marts import shown
     from orchestration.report.build import write_report
     from orchestration.warehouse import TRANSFORMER, warehouse_url
 
@@ -58,7 +57,7 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     epoch = args.epoch if args.epoch is not None else max(loaded_epochs(url))
     if epoch not in loaded_epochs(url):
         raise ValueError(f"epoch {epoch} is not in the marts; `mevhouse run --epochs {epoch}`")
-    print(shown(write_report(url, args.to or export_url(settings), epoch)))
+    print(shown(write_report(url, args.to or settings.export_url, epoch)))
     return 0
 
 

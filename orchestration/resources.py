@@ -7,6 +7,7 @@ other fields are plain values, read once when the definitions are built.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ import dagster as dg
 from ingestion.jito import PUBLIC_KOBE_URL, JitoConfig
 from ingestion.retry import WaitLimits
 from ingestion.solana import RpcConfig
-from orchestration.settings import Settings
+from orchestration.settings import EXPORT_URL_VARIABLE, Settings
 from orchestration.warehouse import LOADER, ROLE_URL_VARIABLES, TRANSFORMER, stage_url
 
 
@@ -74,6 +75,29 @@ class JitoApiResource(dg.ConfigurableResource):
         return JitoConfig(self.url, WaitLimits(max_wait=self.max_wait, deadline=self.deadline))
 
 
+class LoadingResource(dg.ConfigurableResource):
+    """How loads run: dlt's working directory, the share of leader windows loaded with full
+    transactions (MEVHOUSE_TX_SAMPLE), and which closed epochs to load (MEVHOUSE_EPOCHS)."""
+
+    pipelines_dir: str
+    tx_sample: float
+    epochs: str | None = None
+
+
+class ExportsResource(dg.ConfigurableResource):
+    """Where exports and reports go: MEVHOUSE_EXPORT_URL, else `exports/` under MEVHOUSE_HOME."""
+
+    url: str
+
+
+def loading_resource(settings: Settings) -> LoadingResource:
+    return LoadingResource(
+        pipelines_dir=str(settings.pipelines_dir),
+        tx_sample=settings.tx_sample,
+        epochs=settings.epochs,
+    )
+
+
 def _secret(variable: str, value: str | None) -> str | None:
     """The variable as a `dg.EnvVar` when it is set (read again at launch), else None."""
     return dg.EnvVar(variable) if value else None
@@ -105,4 +129,10 @@ def build_resources(settings: Settings) -> dict[str, Any]:
             **waits,
         ),
         "jito_api": JitoApiResource(url=jito_url, **waits),
+        "loading": loading_resource(settings),
+        # An object store's URL may carry its keys: then an EnvVar, like the other URLs.
+        "exports": ExportsResource(
+            url=_secret(EXPORT_URL_VARIABLE, os.environ.get(EXPORT_URL_VARIABLE))
+            or settings.export_url
+        ),
     }

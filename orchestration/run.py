@@ -20,9 +20,7 @@ import psycopg
 
 from ingestion.solana import RpcConfig, closed_epochs
 from ingestion.urls import redact_url
-from orchestration.block_ranges import tx_sample
 from orchestration.exports.daily import export_market_days, where_to_look
-from orchestration.exports.marts import export_url
 from orchestration.instance import prepare_dagster_home
 from orchestration.ledger import (
     LOAD,
@@ -296,9 +294,9 @@ def run(
         held.enter_context(epochs_claimed(url, epochs))
         ledger = held.enter_context(psycopg.connect(url, autocommit=True))
         ensure_ledger(ledger)
-        sample = tx_sample(configured)
+        sample = configured.tx_sample
         source = source_identity(config, schedule, sample, simnet=not settings.rpc_url)
-        exports = digest(export_url(configured))
+        exports = digest(configured.export_url)
         prepare_dagster_home(settings.dagster_home, warehouse_url(settings, DAGSTER))
         instance = dg.DagsterInstance.get()
         instance.add_dynamic_partitions(EPOCHS, [str(e) for e in epochs])

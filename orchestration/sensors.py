@@ -4,8 +4,8 @@ import dagster as dg
 
 from ingestion.solana import closed_epochs
 from orchestration.partitions import EPOCHS, epoch_partitions
-from orchestration.resources import SolanaRpcResource
-from orchestration.settings import load_settings, parse_epochs
+from orchestration.resources import LoadingResource, SolanaRpcResource
+from orchestration.settings import parse_epochs
 
 
 @dg.sensor(
@@ -16,10 +16,10 @@ from orchestration.settings import load_settings, parse_epochs
     description="Adds each newly closed epoch as a partition and materialises it.",
 )
 def closed_epochs_sensor(
-    context: dg.SensorEvaluationContext, solana_rpc: SolanaRpcResource
+    context: dg.SensorEvaluationContext, solana_rpc: SolanaRpcResource, loading: LoadingResource
 ) -> dg.SensorResult:
     _, current = closed_epochs(solana_rpc.config())
-    wanted = parse_epochs(load_settings().epochs, list(range(current)))
+    wanted = parse_epochs(loading.epochs, list(range(current)))
     known = set(context.instance.get_dynamic_partitions(EPOCHS))
     new = [str(e) for e in wanted if str(e) not in known]
     return dg.SensorResult(

@@ -20,6 +20,10 @@ DEFAULT_EPOCH_COUNT = 3
 # One run's bound: a larger span is a typo (mainnet has had about 900 epochs), not a backfill.
 MAX_EPOCHS = 1_000
 MAX_EPOCH = 10_000_000
+# MEVHOUSE_TX_SAMPLE unset against a real provider: 1% of leader windows, about 4,300 full blocks
+# a mainnet epoch. `mevhouse run` on simnet sets its own default (orchestration/run.py).
+DEFAULT_TX_SAMPLE = 0.01
+EXPORT_URL_VARIABLE = "MEVHOUSE_EXPORT_URL"
 
 
 class ConfigError(ValueError):
@@ -37,7 +41,8 @@ class Settings:
     rpc_max_rps: float
     rpc_concurrency: int
     epochs: str | None
-    tx_sample: float | None
+    # The share of leader windows loaded with full transactions (MEVHOUSE_TX_SAMPLE).
+    tx_sample: float = DEFAULT_TX_SAMPLE
     waits: WaitLimits = DEFAULT_WAITS
     run_deadline: float = 86_400.0
     # A stage's own URL on a warehouse given by URL, by variable (MEVHOUSE_LOADER_URL, ...).
@@ -50,6 +55,16 @@ class Settings:
     @property
     def dagster_home(self) -> Path:
         return self.home / "dagster"
+
+    @property
+    def pipelines_dir(self) -> Path:
+        """Where dlt keeps its pipelines' working state."""
+        return self.home / "dlt"
+
+    @property
+    def export_url(self) -> str:
+        """MEVHOUSE_EXPORT_URL (any fsspec URL), else `exports/` under MEVHOUSE_HOME."""
+        return os.environ.get(EXPORT_URL_VARIABLE) or str(self.home / "exports")
 
 
 def _number(name: str, default: float, high: float, cast: type = float) -> float:
@@ -86,10 +101,10 @@ def _url(name: str, schemes: tuple[str, ...]) -> str | None:
     return raw
 
 
-def _share(name: str) -> float | None:
+def _share(name: str, default: float) -> float:
     raw = os.environ.get(name)
     if not raw:
-        return None
+        return default
     try:
         value = float(raw)
     except ValueError:
@@ -111,7 +126,7 @@ def load_settings() -> Settings:
         rpc_max_rps=_number("MEVHOUSE_RPC_MAX_RPS", 8.0, 100_000),
         rpc_concurrency=int(_number("MEVHOUSE_RPC_CONCURRENCY", 4, 1_024, int)),
         epochs=_epochs_env(),
-        tx_sample=_share("MEVHOUSE_TX_SAMPLE"),
+        tx_sample=_share("MEVHOUSE_TX_SAMPLE", DEFAULT_TX_SAMPLE),
         role_urls={
             name: url
             for name in ("MEVHOUSE_LOADER_URL", "MEVHOUSE_TRANSFORMER_URL", "MEVHOUSE_DAGSTER_URL")

@@ -11,14 +11,12 @@ from orchestration.exports.marts import (
     SNAPSHOT_MARTS,
     export_day,
     export_epoch,
-    export_url,
     shown,
 )
 from orchestration.exports.writer import FORMATS, MANIFESTS
 from orchestration.partitions import epoch_partitions, market_days
 from orchestration.report.build import REPORT_MARTS, write_report
-from orchestration.resources import WarehouseResource
-from orchestration.settings import load_settings
+from orchestration.resources import ExportsResource, WarehouseResource
 from orchestration.warehouse import TRANSFORMER
 
 GROUP = "exports"
@@ -62,11 +60,14 @@ def _check_format(fmt: str) -> None:
     automation_condition=dg.AutomationCondition.eager(),
 )
 def epoch_marts_export(
-    context: dg.AssetExecutionContext, config: ExportConfig, warehouse: WarehouseResource
+    context: dg.AssetExecutionContext,
+    config: ExportConfig,
+    warehouse: WarehouseResource,
+    exports: ExportsResource,
 ) -> dg.MaterializeResult:
     """Every mart's rows of the epoch as files under MEVHOUSE_EXPORT_URL, with a manifest."""
     _check_format(config.format)
-    url = export_url(load_settings())
+    url = exports.url
     manifest = export_epoch(
         warehouse.url(TRANSFORMER), url, int(context.partition_key), config.format
     )
@@ -84,11 +85,14 @@ def epoch_marts_export(
     kinds={"parquet"},
 )
 def market_days_export(
-    context: dg.AssetExecutionContext, config: ExportConfig, warehouse: WarehouseResource
+    context: dg.AssetExecutionContext,
+    config: ExportConfig,
+    warehouse: WarehouseResource,
+    exports: ExportsResource,
 ) -> dg.MaterializeResult:
     """The market marts' rows of one UTC day as files under MEVHOUSE_EXPORT_URL."""
     _check_format(config.format)
-    url = export_url(load_settings())
+    url = exports.url
     day = date.fromisoformat(context.partition_key)
     manifest = export_day(warehouse.url(TRANSFORMER), url, day, config.format)
     return dg.MaterializeResult(metadata=_summary(manifest, url))
@@ -103,10 +107,10 @@ def market_days_export(
     automation_condition=dg.AutomationCondition.eager(),
 )
 def epoch_report(
-    context: dg.AssetExecutionContext, warehouse: WarehouseResource
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource, exports: ExportsResource
 ) -> dg.MaterializeResult:
     """A static HTML report of the epoch with charts, beside the exports."""
-    url = export_url(load_settings())
+    url = exports.url
     path = write_report(warehouse.url(TRANSFORMER), url, int(context.partition_key))
     return dg.MaterializeResult(metadata={"report": shown(path)})
 

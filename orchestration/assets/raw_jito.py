@@ -10,7 +10,7 @@ from dagster_dlt import DagsterDltResource, dlt_assets
 from ingestion.jito import JitoConfig, make_source
 from orchestration.assets.raw_solana import RawTranslator, raw_pipeline
 from orchestration.partitions import epoch_partitions
-from orchestration.resources import JitoApiResource, WarehouseResource
+from orchestration.resources import JitoApiResource, LoadingResource, WarehouseResource
 from orchestration.retries import retry_with_backoff
 from orchestration.warehouse import LOADER
 
@@ -35,10 +35,11 @@ def raw_jito_assets() -> dg.AssetsDefinition:
         dlt: DagsterDltResource,
         jito_api: JitoApiResource,
         warehouse: WarehouseResource,
+        loading: LoadingResource,
     ) -> Iterator[Any]:
         """Load kobe's validators and network MEV rewards of one closed epoch."""
         source = make_source(jito_api.config(), epochs=[int(context.partition_key)])
-        pipe = raw_pipeline(DATASET, warehouse.url(LOADER))
+        pipe = raw_pipeline(DATASET, warehouse.url(LOADER), loading)
         with retry_with_backoff(context):
             yield from dlt.run(context=context, dlt_source=source, dlt_pipeline=pipe)
 

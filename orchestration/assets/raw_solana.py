@@ -13,9 +13,8 @@ from dagster_dlt.translator import DltResourceTranslatorData
 from ingestion.solana import RpcConfig, make_source
 from orchestration.asset_keys import raw_asset_key
 from orchestration.partitions import epoch_partitions
-from orchestration.resources import SolanaRpcResource, WarehouseResource
+from orchestration.resources import LoadingResource, SolanaRpcResource, WarehouseResource
 from orchestration.retries import retry_with_backoff
-from orchestration.settings import load_settings
 from orchestration.warehouse import LOADER, dlt_credentials
 
 DATASET = "raw_solana"
@@ -34,20 +33,22 @@ class RawTranslator(DagsterDltTranslator):
         )
 
 
-def raw_pipeline(dataset: str, url: str | None = None) -> dlt.Pipeline:
-    """The dlt pipeline named after its dataset.
+def raw_pipeline(
+    dataset: str, url: str | None = None, loading: LoadingResource | None = None
+) -> dlt.Pipeline:
+    """The dlt pipeline named after its dataset, working under `loading`'s pipelines_dir.
 
     Without a URL (at definition time) it only names the destination.
     """
     # gzip of the loader files doubles the load time of the leader schedule here (PITFALLS.md).
     os.environ.setdefault("DATA_WRITER__DISABLE_COMPRESSION", "true")
-    if not url:
+    if not (url and loading):
         return dlt.pipeline(pipeline_name=dataset, destination="postgres", dataset_name=dataset)
     return dlt.pipeline(
         pipeline_name=dataset,
         destination=dlt.destinations.postgres(credentials=dlt_credentials(url)),
         dataset_name=dataset,
-        pipelines_dir=str(load_settings().home / "dlt"),
+        pipelines_dir=loading.pipelines_dir,
     )
 
 
@@ -69,11 +70,12 @@ def raw_solana_assets() -> dg.AssetsDefinition:
         dlt: DagsterDltResource,
         solana_rpc: SolanaRpcResource,
         warehouse: WarehouseResource,
+        loading: LoadingResource,
     ) -> Iterator[Any]:
         """Load the epoch-level tables of one closed epoch, and snapshots of the cluster."""
         epoch = int(context.partition_key)
         source = make_source(solana_rpc.config(), epochs=[epoch])
-        pipe = raw_pipeline(DATASET, warehouse.url(LOADER))
+        pipe = raw_pipeline(DATASET, warehouse.url(LOADER), loading)
         with retry_with_backoff(context):
             yield from dlt.run(context=context, dlt_source=source, dlt_pipeline=pipe)
 

@@ -19,11 +19,9 @@ from ingestion.blocks import (
 from ingestion.blocks.progress import log as progress_log
 from ingestion.solana import RpcConfig
 from orchestration.assets.raw_solana import RawTranslator
-from orchestration.block_ranges import tx_sample
 from orchestration.partitions import epoch_partitions
-from orchestration.resources import SolanaRpcResource, WarehouseResource
+from orchestration.resources import LoadingResource, SolanaRpcResource, WarehouseResource
 from orchestration.retries import retry_with_backoff
-from orchestration.settings import load_settings
 from orchestration.warehouse import LOADER, dlt_credentials
 
 
@@ -67,6 +65,7 @@ def raw_solana_blocks_assets() -> dg.AssetsDefinition:
         dlt: DagsterDltResource,
         solana_rpc: SolanaRpcResource,
         warehouse: WarehouseResource,
+        loading: LoadingResource,
     ) -> Iterator[Any]:
         """Load every slot of one closed epoch, with the transactions of the sampled windows."""
         if context.is_subset:
@@ -74,15 +73,14 @@ def raw_solana_blocks_assets() -> dg.AssetsDefinition:
             raise dg.Failure(
                 "raw_solana_blocks loads its tables together; materialise all of them at once"
             )
-        settings = load_settings()
         source = make_source(
             solana_rpc.config(),
             epochs=[int(context.partition_key)],
-            config=BlocksConfig(sample_rate=tx_sample(settings)),
+            config=BlocksConfig(sample_rate=loading.tx_sample),
         )
         pipe = blocks_pipeline(
             dlt_credentials(warehouse.url(LOADER)),
-            pipelines_dir=str(settings.home / "dlt"),
+            pipelines_dir=loading.pipelines_dir,
             epoch=int(context.partition_key),
         )
         with _progress_to(context), retry_with_backoff(context):

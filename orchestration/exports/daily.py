@@ -8,7 +8,7 @@ from typing import Any, TextIO
 
 import dagster as dg
 
-from orchestration.exports.marts import days_of_epochs, export_url, shown
+from orchestration.exports.marts import days_of_epochs, shown
 from orchestration.partitions import market_days
 from orchestration.report.build import report_path
 from orchestration.settings import Settings
@@ -44,7 +44,7 @@ def export_market_days(
 def where_to_look(settings: Settings, epochs: list[int], echo: Callable[[str], None]) -> None:
     if not epochs:
         return
-    url = export_url(settings)
+    url = settings.export_url
     echo(f"exports: {shown(url)} (manifests/<partition>/manifest.json lists every file)")
     for epoch in epochs:
         echo(f"report:  {shown(url.rstrip('/'))}/{report_path(epoch)}")

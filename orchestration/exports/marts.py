@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
@@ -13,9 +12,6 @@ import pyarrow as pa
 from ingestion.urls import redact_url
 from orchestration.exports.tables import MartSlice, read_slice
 from orchestration.exports.writer import write_partition
-from orchestration.settings import Settings
-
-EXPORT_URL_VARIABLE = "MEVHOUSE_EXPORT_URL"
 
 # Marts with an `epoch` column export that epoch's rows; dim_validators (one row per validator,
 # as of the latest loaded epoch) is exported whole with each epoch, as the dimension it was then.
@@ -35,11 +31,6 @@ EPOCH_MARTS = (
 SNAPSHOT_MARTS = ("dim_validators",)
 # Market marts are hourly or daily (timestamptz) and straddle epochs: exported per UTC day.
 DAY_MARTS = {"market_pool_hourly": "hour", "market_pair_daily": "day", "market_dex_daily": "day"}
-
-
-def export_url(settings: Settings) -> str:
-    """MEVHOUSE_EXPORT_URL (any fsspec URL), else `exports/` under MEVHOUSE_HOME."""
-    return os.environ.get(EXPORT_URL_VARIABLE) or str(settings.home / "exports")
 
 
 def shown(url: str) -> str:

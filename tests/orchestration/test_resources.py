@@ -9,6 +9,7 @@ import pytest
 
 from ingestion.jito import PUBLIC_KOBE_URL
 from orchestration.resources import (
+    ExportsResource,
     JitoApiResource,
     SolanaRpcResource,
     WarehouseResource,
@@ -17,9 +18,10 @@ from orchestration.resources import (
 from orchestration.settings import load_settings
 
 RPC_URL = "https://rpc.example/?api-key=RPC-SECRET"
+EXPORT_URL = "s3://exports/mevhouse?key=AKIA&secret=S3-SECRET"
 WAREHOUSE_URL = "postgresql://loader:PG-SECRET@db.example:5432/mevhouse"
 LOADER_URL = "postgresql://loader:LOADER-SECRET@db.example:5432/mevhouse"
-SECRETS = ("RPC-SECRET", "PG-SECRET", "LOADER-SECRET")
+SECRETS = ("RPC-SECRET", "PG-SECRET", "LOADER-SECRET", "S3-SECRET")
 
 
 @pytest.fixture
@@ -30,6 +32,9 @@ def secret_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("MEVHOUSE_WAREHOUSE_URL", WAREHOUSE_URL)
     monkeypatch.setenv("MEVHOUSE_LOADER_URL", LOADER_URL)
     monkeypatch.setenv("MEVHOUSE_RPC_MAX_RPS", "25")
+    monkeypatch.setenv("MEVHOUSE_EXPORT_URL", EXPORT_URL)
+    monkeypatch.setenv("MEVHOUSE_TX_SAMPLE", "0.25")
+    monkeypatch.setenv("MEVHOUSE_EPOCHS", "last:2")
     monkeypatch.delenv("JITO_API_URL", raising=False)
     monkeypatch.delenv("MEVHOUSE_TRANSFORMER_URL", raising=False)
 
@@ -56,6 +61,12 @@ def test_the_ui_shows_the_variables_names_not_the_secrets() -> None:
     assert "transformer_url" not in warehouse  # unset: the one URL serves the transformer
     # A real RPC without a Jito URL: Jito's public API, which is no secret.
     assert displayed(resources["jito_api"])["url"] == PUBLIC_KOBE_URL
+    assert displayed(resources["exports"]) == {"url": {"env": "MEVHOUSE_EXPORT_URL"}}
+    assert displayed(resources["loading"]) == {
+        "pipelines_dir": str(Path.cwd() / "dlt"),
+        "tx_sample": 0.25,
+        "epochs": "last:2",
+    }
     shown = json.dumps([displayed(r) for r in resources.values()])
     assert not any(secret in shown for secret in SECRETS)
 
@@ -68,8 +79,10 @@ def test_secrets_reach_the_step_and_nothing_else() -> None:
         solana_rpc: SolanaRpcResource,
         jito_api: JitoApiResource,
         warehouse: WarehouseResource,
+        exports: ExportsResource,
     ) -> dg.MaterializeResult:
         config = solana_rpc.config()
+        assert exports.url == EXPORT_URL
         assert (config.url, config.max_rps) == (RPC_URL, 25.0)
         assert jito_api.config().url == PUBLIC_KOBE_URL
         assert (warehouse.warehouse_url, warehouse.loader_url) == (WAREHOUSE_URL, LOADER_URL)
@@ -88,6 +101,18 @@ def test_secrets_reach_the_step_and_nothing_else() -> None:
     )
     assert "configured" in recorded
     assert not any(secret in recorded for secret in SECRETS)
+
+
+def test_without_an_export_url_exports_go_under_the_home(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("MEVHOUSE_HOME", str(tmp_path / "home"))
+    for name in ("MEVHOUSE_EXPORT_URL", "MEVHOUSE_TX_SAMPLE"):
+        monkeypatch.delenv(name, raising=False)
+    resources = build_resources(load_settings())
+    assert resources["exports"].url == str(tmp_path / "home" / "exports")
+    assert resources["loading"].tx_sample == 0.01  # 1% of leader windows on a real cluster
 
 
 def test_unset_urls_say_what_to_do(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

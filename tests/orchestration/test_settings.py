@@ -104,7 +104,7 @@ def test_settings_validate_numbers(monkeypatch):
     assert load_settings().rpc_max_rps == 2.5
 
 
-@pytest.mark.parametrize(("raw", "share"), [("0", 0.0), ("0.05", 0.05), ("1", 1.0), ("", None)])
+@pytest.mark.parametrize(("raw", "share"), [("0", 0.0), ("0.05", 0.05), ("1", 1.0), ("", 0.01)])
 def test_tx_sample_is_a_share(monkeypatch, raw, share):
     monkeypatch.setenv("MEVHOUSE_TX_SAMPLE", raw)
     assert load_settings().tx_sample == share

@@ -170,7 +170,7 @@ def test_libpq_env_decodes_the_url():
 
 
 def test_on_the_embedded_server_each_stage_connects_as_its_own_role(mevhouse_home):
-    settings = Settings(mevhouse_home, None, None, None, 8.0, 4, None, None)
+    settings = Settings(mevhouse_home, None, None, None, 8.0, 4, None)
     admin = prepare_warehouse(settings)
     try:
         assert urlsplit(admin).username == "postgres"
