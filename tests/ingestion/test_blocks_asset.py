@@ -36,6 +36,9 @@ def test_an_epoch_partition_loads_with_counts_and_progress(warehouse_url, tmp_pa
     monkeypatch.setenv("MEVHOUSE_WAREHOUSE_URL", warehouse_url)
     monkeypatch.setenv("MEVHOUSE_HOME", str(tmp_path))
     monkeypatch.setenv("MEVHOUSE_TX_SAMPLE", "0.5")
+    # simnet is no public RPC: the default 8 requests/s would make this a minute of waiting.
+    monkeypatch.setenv("MEVHOUSE_RPC_MAX_RPS", "500")
+    monkeypatch.setenv("MEVHOUSE_RPC_CONCURRENCY", "8")
     with start_simnet("demo", **SMALL) as simnet, dg.instance_for_test() as instance:
         monkeypatch.setenv("SOLANA_RPC_URL", simnet.url)
         instance.add_dynamic_partitions(EPOCHS, [str(EPOCH)])
