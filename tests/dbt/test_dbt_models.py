@@ -21,6 +21,8 @@ from orchestration.summary import collect_summary
 # the models a test reads and their parents: most of a build's time is per node.
 FCT_VALIDATOR_EPOCHS = select("+fct_validator_epochs")
 CLUSTER_EPOCHS = select("+cluster_epochs")
+# The models the cluster reconciliations gate, with their parents (and so the reconciliations).
+CLUSTER_RECONCILIATIONS = select("+cluster_epochs", "+fct_validator_epochs")
 VALIDATOR_MARTS = select("+delegation_recommendations", "+dim_validators")  # and their parents
 
 EPOCHS = (700, 701)
@@ -350,7 +352,7 @@ def test_mev_reconciliation_names_the_numbers(warehouse_url: str, tmp_path: Path
     ]
     load_raw(warehouse_url, rows)
 
-    result = run_dbt(warehouse_url, BUILD, tmp_path)
+    result = run_dbt(warehouse_url, [*BUILD, *CLUSTER_RECONCILIATIONS], tmp_path)
 
     assert isinstance(result.result, RunExecutionResult)
     errors = {r.node.name: r.message for r in result.result.results if r.status == "error"}
@@ -362,7 +364,8 @@ def test_mev_reconciliation_names_the_numbers(warehouse_url: str, tmp_path: Path
     models = statuses(result, "model")
     assert models["cluster_epochs"] == models["fct_validator_epochs"] == "skipped"
     # Epoch 700, without Jito data, reconciles and builds.
-    result = run_dbt(warehouse_url, [*BUILD, "--vars", json.dumps({"epochs": [700]})], tmp_path)
+    epoch_700 = ["--vars", json.dumps({"epochs": [700]})]
+    result = run_dbt(warehouse_url, [*BUILD, *CLUSTER_RECONCILIATIONS, *epoch_700], tmp_path)
     assert_all_passed(result)
 
 
