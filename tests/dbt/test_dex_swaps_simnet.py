@@ -3,24 +3,38 @@
 simnet (simnet/dex/producers.py) renders a direct swap as an outer instruction of the DEX
 program, and routed (Jupiter v6) and searcher transactions with the DEX instructions as inner
 ones; failed transactions swap nothing. Every true leg must be decoded with its DEX, pool,
-trader, mints and raw amounts, and nothing else (precision and recall both exactly 1.0).
+trader, mints and raw amounts, and nothing else (precision and recall both exactly 1.0), and
+every trade must be the truth's; both per shape, including the hard ones simnet plants
+(simnet/dex/shapes.py: unlisted venues, relayed and program-owned swaps, routes through three
+venues or through an unlisted one, split routes, bonding-curve buys and sells in native SOL,
+Token-2022 transfer fees).
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+import csv
+from collections import Counter
 from datetime import datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from simnet_warehouse import EPOCHS, LoadedWarehouse
 
-from simnet.dex.markets import JUPITER_V6
-from simnet.dex.tokens import SOL, USDC, USDT
+from simnet.dex.markets import DEXES, JUPITER_V6, PUMPFUN_CURVE
+from simnet.dex.shapes import SHAPES
+from simnet.dex.tokens import BY_MINT, SOL, USDC, USDT
 
 LegKey = tuple[str, int, int]
-# dex, pool, trader, mint_in, mint_out, amount_in, amount_out
-LegValue = tuple[str, str, str, str, str, int, int]
+# dex, program, pool, trader, mint_in, mint_out, amount_in, amount_out
+LegValue = tuple[str, str, str, str, str, str, int, int]
+REGISTRY = Path(__file__).parents[2] / "dbt_project" / "seeds" / "dex_programs.csv"
+
+
+def registered() -> set[str]:
+    """The program ids the venue registry names."""
+    with REGISTRY.open(newline="") as seed:
+        return {row["program_id"] for row in csv.DictReader(seed)}
 
 
 def truth_legs(warehouse: LoadedWarehouse) -> dict[LegKey, dict[str, Any]]:
@@ -32,9 +46,12 @@ def truth_legs(warehouse: LoadedWarehouse) -> dict[LegKey, dict[str, Any]]:
 
 
 def truth_values(legs: dict[LegKey, dict[str, Any]]) -> dict[LegKey, LegValue]:
+    # A venue outside the registry can only come out as 'unknown', with its program id.
+    known = registered()
     return {
         key: (
-            s["dex"],
+            s["dex"] if s["program"] in known else "unknown",
+            s["program"],
             s["pool"],
             s["trader"],
             s["mint_in"],
@@ -48,34 +65,69 @@ def truth_values(legs: dict[LegKey, dict[str, Any]]) -> dict[LegKey, LegValue]:
 
 def decoded_values(warehouse: LoadedWarehouse) -> dict[LegKey, LegValue]:
     rows = warehouse.query(
-        "select signature, outer_index, inner_index, dex, pool, trader, mint_in, mint_out,"
-        " amount_in_raw, amount_out_raw from marts.fct_dex_swaps"
+        "select signature, outer_index, inner_index, dex, program_id, pool, trader, mint_in,"
+        " mint_out, amount_in_raw, amount_out_raw from marts.fct_dex_swaps"
     )
     return {
-        (sig, outer, inner): (dex, pool, trader, mint_in, mint_out, int(a_in), int(a_out))
-        for sig, outer, inner, dex, pool, trader, mint_in, mint_out, a_in, a_out in rows
+        (sig, outer, inner): (dex, program, pool, trader, m_in, m_out, int(a_in), int(a_out))
+        for sig, outer, inner, dex, program, pool, trader, m_in, m_out, a_in, a_out in rows
     }
 
 
+def truth_trades(warehouse: LoadedWarehouse) -> dict[str, dict[str, Any]]:
+    return {
+        trade["signature"]: trade
+        for epoch in EPOCHS
+        for trade in warehouse.truth("swaps", epoch)["trades"]
+    }
+
+
+def per_shape(
+    truth: dict[Any, Any], found: dict[Any, Any], shape_of: dict[Any, str]
+) -> dict[str, tuple[float, float, int]]:
+    """(precision, recall, true count) per shape: an item matches when its key and value equal
+    the truth's; a found item the truth lacks counts against the shape of its transaction
+    ('unplanted' when simnet planted nothing there)."""
+    matched = set(truth.items()) & set(found.items())
+    out = {}
+    for shape in sorted(set(shape_of.values()) | {"unplanted"}):
+        true = {k for k in truth if shape_of.get(k) == shape}
+        got = {k for k in found if shape_of.get(k, "unplanted") == shape}
+        hits = sum(1 for k, v in matched if shape_of.get(k) == shape)
+        if true or got:
+            out[shape] = (
+                hits / len(got) if got else 1.0,
+                hits / len(true) if true else 1.0,
+                len(true),
+            )
+    return out
+
+
+def report(scores: dict[str, tuple[float, float, int]]) -> str:
+    return "; ".join(f"{s}: P={p:.3f} R={r:.3f} n={n}" for s, (p, r, n) in scores.items())
+
+
 def test_every_true_leg_is_decoded_and_nothing_else(simnet_warehouse: LoadedWarehouse) -> None:
-    truth = truth_values(truth_legs(simnet_warehouse))
+    legs = truth_legs(simnet_warehouse)
+    truth = truth_values(legs)
     decoded = decoded_values(simnet_warehouse)
     assert len(truth) > 1_000
-    # Legs match on (signature, outer_index, inner_index) and every decoded field.
-    matched = set(truth.items()) & set(decoded.items())
-    precision = len(matched) / len(decoded)
-    recall = len(matched) / len(truth)
-    missing = sorted(set(truth.items()) - matched)[:3]
-    extra = sorted(set(decoded.items()) - matched)[:3]
-    assert (precision, recall) == (1.0, 1.0), (missing, extra)
-    # Every DEX of the seed, outer and inner legs alike, are in what was checked.
+    # Legs match on (signature, outer_index, inner_index) and every decoded field; per shape.
+    shape_of = {key: leg["shape"] for key, leg in legs.items()}
+    scores = per_shape(truth, decoded, shape_of)
+    missing = sorted(set(truth.items()) - set(decoded.items()))[:3]
+    extra = sorted(set(decoded.items()) - set(truth.items()))[:3]
+    assert all((p, r) == (1.0, 1.0) for p, r, _ in scores.values()), (
+        report(scores),
+        missing,
+        extra,
+    )
+    # Every hard shape, a few of each, and every ordinary DEX, outer and inner legs alike.
+    assert all(scores[shape][2] >= 3 for shape in SHAPES), report(scores)
     assert {value[0] for value in truth.values()} == {
-        "raydium_amm_v4",
-        "raydium_clmm",
-        "orca_whirlpool",
-        "meteora_dlmm",
-        "phoenix",
-        "pumpswap",
+        *(dex.name for dex in DEXES),
+        PUMPFUN_CURVE.name,
+        "unknown",
     }
     assert {key[2] == -1 for key in truth} == {True, False}
 
@@ -135,34 +187,43 @@ def test_routed_legs_are_flagged(simnet_warehouse: LoadedWarehouse) -> None:
     assert any(inner == -1 for _, _, inner, *_ in rows)
 
 
-def test_trades_count_a_route_once(simnet_warehouse: LoadedWarehouse) -> None:
-    by_tx: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    # Sorted by (signature, outer_index, inner_index): leg order within a transaction.
-    for (signature, _, _), swap in sorted(truth_legs(simnet_warehouse).items()):
-        by_tx[signature].append(swap)
+def test_trades_equal_the_truth_per_shape(simnet_warehouse: LoadedWarehouse) -> None:
+    # What the trader's accounts sold and bought, net over the legs (decimal-adjusted in the
+    # mart, raw in the truth).
+    def value(trade: dict[str, Any]) -> tuple[Any, ...]:
+        unit_in = Decimal(BY_MINT[trade["mint_in"]].unit)
+        unit_out = Decimal(BY_MINT[trade["mint_out"]].unit)
+        return (
+            trade["trader"],
+            trade["mint_in"],
+            Decimal(trade["amount_in"]) / unit_in,
+            trade["mint_out"],
+            Decimal(trade["amount_out"]) / unit_out,
+            trade["is_arbitrage"],
+        )
+
+    trades = truth_trades(simnet_warehouse)
+    truth = {sig: value(trade) for sig, trade in trades.items()}
     rows = simnet_warehouse.query(
-        "select signature, mint_in, mint_out, legs, pools, trader from marts.fct_dex_trades"
+        "select signature, trader, mint_in, amount_in, mint_out, amount_out, is_arbitrage,"
+        " route_complete from marts.fct_dex_trades"
     )
     found = {
-        sig: (m_in, m_out, legs, pools, trader) for sig, m_in, m_out, legs, pools, trader in rows
+        sig: (trader, m_in, a_in, m_out, a_out, arb)
+        for sig, trader, m_in, a_in, m_out, a_out, arb, _ in rows
     }
-    expected = {
-        sig: (
-            legs[0]["mint_in"],
-            legs[-1]["mint_out"],
-            len(legs),
-            [leg["pool"] for leg in legs],
-            legs[0]["trader"],
-        )
-        for sig, legs in by_tx.items()
-    }
-    assert found == expected
-    assert max(len(legs) for legs in by_tx.values()) >= 2
+    scores = per_shape(truth, found, {sig: trade["shape"] for sig, trade in trades.items()})
+    extra = sorted(set(found.items()) - set(truth.items()))[:3]
+    assert all((p, r) == (1.0, 1.0) for p, r, _ in scores.values()), (report(scores), extra)
+    assert all(scores[shape][2] >= 3 for shape in SHAPES), report(scores)
+    # Every route chains from the sold mint to the bought one, split routes included; only
+    # arbitrage cycles do not.
+    assert all(complete != arb for _, _, _, _, _, _, arb, complete in rows)
     # What the trade sold: every leg that paid its mint in (two for a split route's first hop).
     amounts = simnet_warehouse.query(
         "select t.amount_in, sum(s.amount_in) from marts.fct_dex_trades as t"
         " inner join marts.fct_dex_swaps as s on s.signature = t.signature"
-        " and s.mint_in = t.mint_in group by t.signature, t.amount_in"
+        " and s.mint_in = t.mint_in where t.route_complete group by t.signature, t.amount_in"
     )
     assert amounts and all(trade == leg for trade, leg in amounts)
 

@@ -76,7 +76,7 @@ token_2022_withheld as (
 -- Every transfer a program made (inner, so with a calling instruction), with the mints and
 -- owners of its accounts from the transaction's token balances. SOL counts as wSOL: a pool
 -- holding native SOL and one holding wSOL trade the same asset.
-transfers as (
+instruction_transfers as (
     select
         moves.signature,
         moves.slot,
@@ -129,6 +129,73 @@ transfers as (
             moves.signature = token_2022_withheld.signature
             and moves.transfer_destination = token_2022_withheld.account
     where moves.transfer_amount_raw > 0 and moves.parent_index is not null
+),
+
+sol_balances as (
+    select * from {{ ref('stg_solana__sol_balance_changes') }}
+),
+
+-- A pool holding native SOL (a pump.fun bonding curve) pays a sell by debiting its own lamports:
+-- no instruction moves them. An account other than the fee payer that lost more lamports than
+-- its System transfers account for was debited by its program.
+lamport_debits as (
+    select
+        balances.signature,
+        balances.account,
+        coalesce(sum(moves.transfer_amount_raw) filter (
+            where moves.transfer_destination = balances.account
+        ), 0)
+        - coalesce(sum(moves.transfer_amount_raw) filter (
+            where moves.transfer_source = balances.account
+        ), 0)
+        - balances.change_lamports as debit_raw
+    from sol_balances as balances
+    inner join transactions
+        on
+            balances.signature = transactions.signature
+            and balances.account <> transactions.signer
+    left join instructions as moves
+        on
+            balances.signature = moves.signature
+            and balances.account in (moves.transfer_source, moves.transfer_destination)
+            and moves.program_id = '{{ var("system_program") }}'
+    where balances.change_lamports < 0
+    group by balances.signature, balances.account, balances.change_lamports
+),
+
+-- What such an account lost it paid (as wSOL) in the one instruction that paid tokens into an
+-- account it owns: the sell into the curve. Ordered after that instruction's transfers.
+native_payouts as (
+    select
+        paid_in.signature,
+        min(paid_in.slot) as slot,
+        min(paid_in.epoch) as epoch,
+        min(paid_in.outer_index) as outer_index,
+        min(paid_in.parent_index) as parent_index,
+        2147483647 as inner_index,
+        null::text as destination,
+        debits.debit_raw as amount_raw,
+        debits.debit_raw as received_amount_raw,
+        '{{ var("wsol_mint") }}' as mint,
+        9 as decimals,
+        null::text as token_program,
+        debits.account as source_owner,
+        null::text as destination_owner
+    from lamport_debits as debits
+    inner join instruction_transfers as paid_in
+        on
+            debits.signature = paid_in.signature
+            and debits.account = paid_in.destination_owner
+            and paid_in.source_owner <> debits.account
+    where debits.debit_raw > 0
+    group by paid_in.signature, debits.account, debits.debit_raw
+    having count(distinct (paid_in.outer_index, paid_in.parent_index)) = 1
+),
+
+transfers as (
+    select * from instruction_transfers
+    union all
+    select * from native_payouts
 ),
 
 -- The instructions that made transfers.
