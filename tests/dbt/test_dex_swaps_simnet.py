@@ -19,15 +19,15 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import pytest
 from simnet_warehouse import EPOCHS, LoadedWarehouse
 
 from simnet.dex.markets import DEXES, JUPITER_V6, PUMPFUN_CURVE
 from simnet.dex.shapes import SHAPES
-from simnet.dex.tokens import BY_MINT, SOL, USDC, USDT
+from simnet.dex.tokens import SOL, USDC, USDT
+from simnet.eval_dex import DexEvaluation, evaluate
 
 LegKey = tuple[str, int, int]
-# dex, program, pool, trader, mint_in, mint_out, amount_in, amount_out
-LegValue = tuple[str, str, str, str, str, str, int, int]
 REGISTRY = Path(__file__).parents[2] / "dbt_project" / "seeds" / "dex_programs.csv"
 
 
@@ -45,91 +45,56 @@ def truth_legs(warehouse: LoadedWarehouse) -> dict[LegKey, dict[str, Any]]:
     return legs
 
 
-def truth_values(legs: dict[LegKey, dict[str, Any]]) -> dict[LegKey, LegValue]:
-    # A venue outside the registry can only come out as 'unknown', with its program id.
-    known = registered()
-    return {
-        key: (
-            s["dex"] if s["program"] in known else "unknown",
-            s["program"],
-            s["pool"],
-            s["trader"],
-            s["mint_in"],
-            s["mint_out"],
-            int(s["amount_in"]),
-            int(s["amount_out"]),
-        )
-        for key, s in legs.items()
-    }
+@pytest.fixture(scope="module")
+def evaluation(simnet_warehouse: LoadedWarehouse) -> DexEvaluation:
+    """`mevhouse eval dex` on the warehouse: legs and trades against the truth, per shape."""
+    return evaluate(simnet_warehouse.url, simnet_warehouse.simnet_url, list(EPOCHS))
 
 
-def decoded_values(warehouse: LoadedWarehouse) -> dict[LegKey, LegValue]:
-    rows = warehouse.query(
-        "select signature, outer_index, inner_index, dex, program_id, pool, trader, mint_in,"
-        " mint_out, amount_in_raw, amount_out_raw from marts.fct_dex_swaps"
-    )
-    return {
-        (sig, outer, inner): (dex, program, pool, trader, m_in, m_out, int(a_in), int(a_out))
-        for sig, outer, inner, dex, program, pool, trader, m_in, m_out, a_in, a_out in rows
-    }
-
-
-def truth_trades(warehouse: LoadedWarehouse) -> dict[str, dict[str, Any]]:
-    return {
-        trade["signature"]: trade
-        for epoch in EPOCHS
-        for trade in warehouse.truth("swaps", epoch)["trades"]
-    }
-
-
-def per_shape(
-    truth: dict[Any, Any], found: dict[Any, Any], shape_of: dict[Any, str]
-) -> dict[str, tuple[float, float, int]]:
-    """(precision, recall, true count) per shape: an item matches when its key and value equal
-    the truth's; a found item the truth lacks counts against the shape of its transaction
-    ('unplanted' when simnet planted nothing there)."""
-    matched = set(truth.items()) & set(found.items())
-    out = {}
-    for shape in sorted(set(shape_of.values()) | {"unplanted"}):
-        true = {k for k in truth if shape_of.get(k) == shape}
-        got = {k for k in found if shape_of.get(k, "unplanted") == shape}
-        hits = sum(1 for k, v in matched if shape_of.get(k) == shape)
-        if true or got:
-            out[shape] = (
-                hits / len(got) if got else 1.0,
-                hits / len(true) if true else 1.0,
-                len(true),
-            )
-    return out
-
-
-def report(scores: dict[str, tuple[float, float, int]]) -> str:
-    return "; ".join(f"{s}: P={p:.3f} R={r:.3f} n={n}" for s, (p, r, n) in scores.items())
-
-
-def test_every_true_leg_is_decoded_and_nothing_else(simnet_warehouse: LoadedWarehouse) -> None:
-    legs = truth_legs(simnet_warehouse)
-    truth = truth_values(legs)
-    decoded = decoded_values(simnet_warehouse)
-    assert len(truth) > 1_000
-    # Legs match on (signature, outer_index, inner_index) and every decoded field; per shape.
-    shape_of = {key: leg["shape"] for key, leg in legs.items()}
-    scores = per_shape(truth, decoded, shape_of)
-    missing = sorted(set(truth.items()) - set(decoded.items()))[:3]
-    extra = sorted(set(decoded.items()) - set(truth.items()))[:3]
-    assert all((p, r) == (1.0, 1.0) for p, r, _ in scores.values()), (
-        report(scores),
-        missing,
-        extra,
-    )
-    # Every hard shape, a few of each, and every ordinary DEX, outer and inner legs alike.
-    assert all(scores[shape][2] >= 3 for shape in SHAPES), report(scores)
-    assert {value[0] for value in truth.values()} == {
+def test_every_true_leg_is_decoded_and_nothing_else(
+    simnet_warehouse: LoadedWarehouse, evaluation: DexEvaluation
+) -> None:
+    # Legs match on (signature, outer_index, inner_index) and every decoded field (a venue
+    # outside the registry as 'unknown' with its program id); per shape, and nothing decoded
+    # where simnet planted nothing (that would be an 'unplanted' row).
+    table = evaluation.render()
+    assert sum(score.truth for score in evaluation.legs) > 1_000, table
+    assert all((s.precision, s.recall) == (1.0, 1.0) for s in evaluation.legs), table
+    # Every hard shape, a few of each.
+    assert all(evaluation.score("legs", shape).truth >= 3 for shape in SHAPES), table
+    # Every DEX of the seed, the bonding curve and unlisted venues, outer and inner legs alike.
+    legs = truth_legs(simnet_warehouse).values()
+    assert {leg["dex"] for leg in legs if leg["program"] in registered()} == {
         *(dex.name for dex in DEXES),
         PUMPFUN_CURVE.name,
-        "unknown",
     }
-    assert {key[2] == -1 for key in truth} == {True, False}
+    assert any(leg["program"] not in registered() for leg in legs)
+    assert {leg["inner_index"] == -1 for leg in legs} == {True, False}
+
+
+def test_trades_equal_the_truth_per_shape(
+    simnet_warehouse: LoadedWarehouse, evaluation: DexEvaluation
+) -> None:
+    # What the trader's accounts sold and bought, net over the legs; arbitrage cycles flagged.
+    table = evaluation.render()
+    assert all((s.precision, s.recall) == (1.0, 1.0) for s in evaluation.trades), table
+    assert all(evaluation.score("trades", shape).truth >= 3 for shape in SHAPES), table
+    rows = simnet_warehouse.query(
+        "select is_arbitrage, route_complete, count(*) from marts.fct_dex_trades group by 1, 2"
+    )
+    # Every route chains from the sold mint to the bought one, split routes included; only
+    # arbitrage cycles do not.
+    assert {(arbitrage, complete) for arbitrage, complete, _ in rows} == {
+        (False, True),
+        (True, False),
+    }
+    # What the trade sold: every leg that paid its mint in (two for a split route's first hop).
+    amounts = simnet_warehouse.query(
+        "select t.amount_in, sum(s.amount_in) from marts.fct_dex_trades as t"
+        " inner join marts.fct_dex_swaps as s on s.signature = t.signature"
+        " and s.mint_in = t.mint_in where t.route_complete group by t.signature, t.amount_in"
+    )
+    assert amounts and all(trade == leg for trade, leg in amounts)
 
 
 def test_volume_per_pool_and_hour_equals_the_truth(simnet_warehouse: LoadedWarehouse) -> None:
@@ -185,47 +150,6 @@ def test_routed_legs_are_flagged(simnet_warehouse: LoadedWarehouse) -> None:
     assert routed > 100
     assert any(inner >= 0 and outer != JUPITER_V6 for _, _, inner, *_, outer in rows)
     assert any(inner == -1 for _, _, inner, *_ in rows)
-
-
-def test_trades_equal_the_truth_per_shape(simnet_warehouse: LoadedWarehouse) -> None:
-    # What the trader's accounts sold and bought, net over the legs (decimal-adjusted in the
-    # mart, raw in the truth).
-    def value(trade: dict[str, Any]) -> tuple[Any, ...]:
-        unit_in = Decimal(BY_MINT[trade["mint_in"]].unit)
-        unit_out = Decimal(BY_MINT[trade["mint_out"]].unit)
-        return (
-            trade["trader"],
-            trade["mint_in"],
-            Decimal(trade["amount_in"]) / unit_in,
-            trade["mint_out"],
-            Decimal(trade["amount_out"]) / unit_out,
-            trade["is_arbitrage"],
-        )
-
-    trades = truth_trades(simnet_warehouse)
-    truth = {sig: value(trade) for sig, trade in trades.items()}
-    rows = simnet_warehouse.query(
-        "select signature, trader, mint_in, amount_in, mint_out, amount_out, is_arbitrage,"
-        " route_complete from marts.fct_dex_trades"
-    )
-    found = {
-        sig: (trader, m_in, a_in, m_out, a_out, arb)
-        for sig, trader, m_in, a_in, m_out, a_out, arb, _ in rows
-    }
-    scores = per_shape(truth, found, {sig: trade["shape"] for sig, trade in trades.items()})
-    extra = sorted(set(found.items()) - set(truth.items()))[:3]
-    assert all((p, r) == (1.0, 1.0) for p, r, _ in scores.values()), (report(scores), extra)
-    assert all(scores[shape][2] >= 3 for shape in SHAPES), report(scores)
-    # Every route chains from the sold mint to the bought one, split routes included; only
-    # arbitrage cycles do not.
-    assert all(complete != arb for _, _, _, _, _, _, arb, complete in rows)
-    # What the trade sold: every leg that paid its mint in (two for a split route's first hop).
-    amounts = simnet_warehouse.query(
-        "select t.amount_in, sum(s.amount_in) from marts.fct_dex_trades as t"
-        " inner join marts.fct_dex_swaps as s on s.signature = t.signature"
-        " and s.mint_in = t.mint_in where t.route_complete group by t.signature, t.amount_in"
-    )
-    assert amounts and all(trade == leg for trade, leg in amounts)
 
 
 def test_usd_values(simnet_warehouse: LoadedWarehouse) -> None:

@@ -135,20 +135,21 @@ sol_balances as (
     select * from {{ ref('stg_solana__sol_balance_changes') }}
 ),
 
--- A pool holding native SOL (a pump.fun bonding curve) pays a sell by debiting its own lamports:
--- no instruction moves them. An account other than the fee payer that lost more lamports than
--- its System transfers account for was debited by its program.
-lamport_debits as (
+-- A pool holding native SOL (a pump.fun bonding curve) pays a sell by debiting its own lamports
+-- and crediting the seller's (and its fee recipient's): no instruction moves them. Per account
+-- other than the fee payer and token accounts (whose lamports follow wSOL transfers), the
+-- lamport change that System transfers do not account for.
+unexplained_lamports as (
     select
         balances.signature,
         balances.account,
-        coalesce(sum(moves.transfer_amount_raw) filter (
+        balances.change_lamports
+        - coalesce(sum(moves.transfer_amount_raw) filter (
             where moves.transfer_destination = balances.account
         ), 0)
-        - coalesce(sum(moves.transfer_amount_raw) filter (
+        + coalesce(sum(moves.transfer_amount_raw) filter (
             where moves.transfer_source = balances.account
-        ), 0)
-        - balances.change_lamports as debit_raw
+        ), 0) as unexplained_raw
     from sol_balances as balances
     inner join transactions
         on
@@ -159,37 +160,72 @@ lamport_debits as (
             balances.signature = moves.signature
             and balances.account in (moves.transfer_source, moves.transfer_destination)
             and moves.program_id = '{{ var("system_program") }}'
-    where balances.change_lamports < 0
+    where
+        balances.change_lamports <> 0
+        and not exists (
+            select 1
+            from token_accounts
+            where
+                token_accounts.signature = balances.signature
+                and token_accounts.account = balances.account
+        )
     group by balances.signature, balances.account, balances.change_lamports
 ),
 
--- What such an account lost it paid (as wSOL) in the one instruction that paid tokens into an
--- account it owns: the sell into the curve. Ordered after that instruction's transfers.
-native_payouts as (
+-- An account debited so that owns a token account one instruction paid into (the sell into the
+-- curve): that instruction's seller received the debit, less what other accounts but the
+-- seller's were credited (the fee recipient), as wSOL, after its other transfers.
+native_sells as (
     select
         paid_in.signature,
+        debits.account,
+        -debits.unexplained_raw as debit_raw,
         min(paid_in.slot) as slot,
         min(paid_in.epoch) as epoch,
         min(paid_in.outer_index) as outer_index,
         min(paid_in.parent_index) as parent_index,
-        2147483647 as inner_index,
-        null::text as destination,
-        debits.debit_raw as amount_raw,
-        debits.debit_raw as received_amount_raw,
-        '{{ var("wsol_mint") }}' as mint,
-        9 as decimals,
-        null::text as token_program,
-        debits.account as source_owner,
-        null::text as destination_owner
-    from lamport_debits as debits
+        min(paid_in.source_owner) as seller
+    from unexplained_lamports as debits
     inner join instruction_transfers as paid_in
         on
             debits.signature = paid_in.signature
             and debits.account = paid_in.destination_owner
             and paid_in.source_owner <> debits.account
-    where debits.debit_raw > 0
-    group by paid_in.signature, debits.account, debits.debit_raw
+    where debits.unexplained_raw < 0
+    group by paid_in.signature, debits.account, debits.unexplained_raw
     having count(distinct (paid_in.outer_index, paid_in.parent_index)) = 1
+),
+
+native_payouts as (
+    select
+        sells.signature,
+        sells.slot,
+        sells.epoch,
+        sells.outer_index,
+        sells.parent_index,
+        2147483647 as inner_index,
+        null::text as destination,
+        sells.debit_raw - coalesce(sum(credited.unexplained_raw), 0) as amount_raw,
+        sells.debit_raw - coalesce(sum(credited.unexplained_raw), 0) as received_amount_raw,
+        '{{ var("wsol_mint") }}' as mint,
+        9 as decimals,
+        null::text as token_program,
+        sells.account as source_owner,
+        null::text as destination_owner
+    from native_sells as sells
+    left join unexplained_lamports as credited
+        on
+            sells.signature = credited.signature
+            and credited.account not in (sells.account, sells.seller)
+            and credited.unexplained_raw > 0
+    group by
+        sells.signature,
+        sells.slot,
+        sells.epoch,
+        sells.outer_index,
+        sells.parent_index,
+        sells.account,
+        sells.debit_raw
 ),
 
 transfers as (
