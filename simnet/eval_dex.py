@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-import httpx2
 import psycopg
 
 from simnet.dex.tokens import BY_MINT
@@ -28,6 +27,7 @@ from simnet.eval_mev import (
     _loaded_windows,
     _mart_epochs,
     _relation_exists,
+    fetch_truth,
 )
 
 UNPLANTED = "unplanted"
@@ -123,25 +123,6 @@ def score_shapes(
 # Truth ------------------------------------------------------------------------------------------
 
 
-def fetch_swaps(simnet_url: str, epoch: int, first: int, last: int) -> dict[str, Any]:
-    """GET simnet's /simnet/truth/swaps for an epoch's slots [first, last]."""
-    try:
-        answer = httpx2.get(
-            f"{simnet_url.rstrip('/')}/simnet/truth/swaps",
-            params={"epoch": epoch, "first_slot": first, "last_slot": last},
-            timeout=600,
-        )
-    except httpx2.TransportError as err:
-        raise EvalError(f"cannot reach simnet at {simnet_url}: {err}") from None
-    if answer.status_code != 200:
-        raise EvalError(
-            f"simnet at {simnet_url} answered {answer.status_code} for the swaps truth of epoch "
-            f"{epoch}: {answer.text[:200]}"
-        )
-    body: dict[str, Any] = answer.json()
-    return body
-
-
 def _truth(simnet_url: str, epoch: int, windows: set[int]) -> tuple[list[Any], list[Any]]:
     """The epoch's true legs and trades in the loaded leader windows."""
     slots = sorted(windows)
@@ -151,7 +132,8 @@ def _truth(simnet_url: str, epoch: int, windows: set[int]) -> tuple[list[Any], l
         return legs, trades
     first, last = slots[0], slots[-1] + SLOTS_PER_WINDOW - 1
     for lo in range(first, last + 1, MAX_TRUTH_SLOTS):
-        body = fetch_swaps(simnet_url, epoch, lo, min(lo + MAX_TRUTH_SLOTS - 1, last))
+        hi = min(lo + MAX_TRUTH_SLOTS - 1, last)
+        body = fetch_truth(simnet_url, epoch, "swaps", first_slot=lo, last_slot=hi)
         loaded = {
             s["signature"]
             for s in body["swaps"]

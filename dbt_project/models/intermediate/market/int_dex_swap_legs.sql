@@ -190,10 +190,13 @@ native_sells as (
         on
             debits.signature = paid_in.signature
             and debits.account = paid_in.destination_owner
-            and paid_in.source_owner <> debits.account
+            and debits.account <> paid_in.source_owner
     where debits.unexplained_raw < 0
     group by paid_in.signature, debits.account, debits.unexplained_raw
-    having count(distinct (paid_in.outer_index, paid_in.parent_index)) = 1
+    -- One calling instruction: the same outer instruction and caller in every row.
+    having
+        min(paid_in.outer_index) = max(paid_in.outer_index)
+        and min(paid_in.parent_index) = max(paid_in.parent_index)
 ),
 
 native_payouts as (
