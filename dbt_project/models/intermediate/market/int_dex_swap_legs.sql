@@ -136,9 +136,25 @@ sol_balances as (
 ),
 
 -- A pool holding native SOL (a pump.fun bonding curve) pays a sell by debiting its own lamports
--- and crediting the seller's (and its fee recipient's): no instruction moves them. Per account
--- other than the fee payer and token accounts (whose lamports follow wSOL transfers), the
--- lamport change that System transfers do not account for.
+-- and crediting the seller's (and its fee recipient's): no instruction moves them. Candidates:
+-- transactions where an account other than the fee payer lost lamports and owns a token account
+-- that a transfer paid into.
+native_candidates as (
+    select distinct losers.signature
+    from sol_balances as losers
+    inner join transactions
+        on
+            losers.signature = transactions.signature
+            and losers.account <> transactions.signer
+    inner join instruction_transfers as paid_in
+        on
+            losers.signature = paid_in.signature
+            and losers.account = paid_in.destination_owner
+    where losers.change_lamports < 0
+),
+
+-- There, per account other than the fee payer and token accounts (whose lamports follow wSOL
+-- transfers), the lamport change that System transfers do not account for.
 unexplained_lamports as (
     select
         balances.signature,
@@ -162,6 +178,7 @@ unexplained_lamports as (
             and moves.program_id = '{{ var("system_program") }}'
     where
         balances.change_lamports <> 0
+        and balances.signature in (select native_candidates.signature from native_candidates)
         and not exists (
             select 1
             from token_accounts
