@@ -130,6 +130,17 @@ def cmd_eval_mev(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_eval_dex(args: argparse.Namespace, settings: Settings) -> int:
+    from orchestration.warehouse import TRANSFORMER, warehouse_url
+
+    common, evaluation = simnet_module("eval_mev"), simnet_module("eval_dex")
+    epochs = common.parse_epoch_list(args.epochs) if args.epochs else None
+    url = warehouse_url(settings, TRANSFORMER)
+    with common.simnet_truth_source(args.simnet_url, args.profile, args.seed) as simnet_url:
+        print(evaluation.evaluate(url, simnet_url, epochs).render())
+    return 0
+
+
 def cmd_warehouse(args: argparse.Namespace, settings: Settings) -> int:
     from orchestration.warehouse import embedded, libpq_env, prepare_warehouse, warehouse_url
     from orchestration.warehouse.embedded import bin_dir
@@ -308,6 +319,25 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_cluster_options(mev)
     mev.set_defaults(func=cmd_eval_mev)
+    dex = eval_sub.add_parser(
+        "dex",
+        help="precision and recall of the decoded swap legs and trades, per shape",
+        description="Compare marts.fct_dex_swaps and marts.fct_dex_trades (MEVHOUSE_WAREHOUSE_URL, "
+        "or the embedded warehouse) with simnet's /simnet/truth/swaps: per shape (ordinary "
+        "swaps, routes, MEV transactions and the planted hard shapes: unlisted venues, relayed "
+        "and program-owned swaps, split routes, bonding curves, Token-2022 fees) the true, "
+        "decoded and matched legs and trades, precision and recall. The truth comes from "
+        "--simnet-url, or from a simnet started here with --profile and --seed.",
+    )
+    dex.add_argument(
+        "--epochs",
+        help="e.g. 700, 700-705, 700,702 (default: every epoch with loaded transactions)",
+    )
+    dex.add_argument(
+        "--simnet-url", help="a running simnet to ask for the truth (e.g. http://127.0.0.1:8899)"
+    )
+    add_cluster_options(dex)
+    dex.set_defaults(func=cmd_eval_dex)
 
     quarantine = sub.add_parser(
         "quarantine",

@@ -217,18 +217,21 @@ def parse_epoch_list(spec: str) -> list[int]:
 # Truth ------------------------------------------------------------------------------------------
 
 
-def fetch_truth(simnet_url: str, epoch: int) -> dict[str, Any]:
-    """GET simnet's /simnet/truth/mev for an epoch."""
+def fetch_truth(simnet_url: str, epoch: int, route: str = "mev", **slots: int) -> dict[str, Any]:
+    """GET simnet's /simnet/truth/<route> (mev or swaps) for an epoch, optionally narrowed to
+    first_slot/last_slot."""
     try:
         answer = httpx2.get(
-            f"{simnet_url.rstrip('/')}/simnet/truth/mev", params={"epoch": epoch}, timeout=600
+            f"{simnet_url.rstrip('/')}/simnet/truth/{route}",
+            params={"epoch": epoch, **slots},
+            timeout=600,
         )
     except httpx2.TransportError as err:
         raise EvalError(f"cannot reach simnet at {simnet_url}: {err}") from None
     if answer.status_code != 200:
         raise EvalError(
-            f"simnet at {simnet_url} answered {answer.status_code} for the MEV truth of epoch "
-            f"{epoch}: {answer.text[:200]}"
+            f"simnet at {simnet_url} answered {answer.status_code} for the {route} truth of "
+            f"epoch {epoch}: {answer.text[:200]}"
         )
     body: dict[str, Any] = answer.json()
     return body

@@ -17,15 +17,17 @@ from ingestion.blocks.tables import TABLES
 
 VOTE_PROGRAM = "Vote111111111111111111111111111111111111111"
 SYSTEM_PROGRAM = "11111111111111111111111111111111"
-TOKEN_PROGRAMS = frozenset(
-    ("TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA", "TokenzQdBNbLqP5VEhdkAS6EPFLC1PHnBqCXEpPxuEb")
-)
+TOKEN_2022_PROGRAM = "TokenzQdBNbLqP5VEhdkAS6EPFLC1PHnBqCXEpPxuEb"
+TOKEN_PROGRAMS = frozenset(("TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA", TOKEN_2022_PROGRAM))
 LAMPORTS_PER_SIGNATURE = 5_000
 JUPITER_V6 = "JUP6LkbZbjS1jKKwapdHNy74zcZ3tLUZoi5QNyVTaV4"
 # An Anchor discriminator's length; one-byte instruction tags are its first byte.
 DATA_PREFIX_BYTES = 8
 # A System instruction starts with its u32 little-endian index: 2 is `transfer`.
 TRANSFER = struct.pack("<I", 2)
+# Token-2022's TransferFeeExtension (26), sub-instruction TransferCheckedWithFee (1): amount u64,
+# decimals u8, fee u64 (spl-token-2022 extension/transfer_fee/instruction.rs).
+TRANSFER_CHECKED_WITH_FEE = bytes((26, 1))
 _B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 _B58_DIGITS = {char: value for value, char in enumerate(_B58)}
 
@@ -321,7 +323,8 @@ def _transfer(
 
     Decoded once here so that swaps can be read from each instruction's own transfers in SQL.
     Native SOL transfers have no mint; a plain SPL `transfer` names none either (its accounts'
-    balances do).
+    balances do). A Token-2022 `transferCheckedWithFee` yields its gross amount: the fee stays
+    withheld on the destination (int_dex_swap_legs nets it from the balances).
     """
     if accounts is None or not raw or (program != SYSTEM_PROGRAM and program not in TOKEN_PROGRAMS):
         return None
@@ -335,6 +338,14 @@ def _transfer(
         return accounts[0], accounts[1], accounts[2], None, amount
     if raw[:1] == b"\x0c" and len(raw) == 10 and len(accounts) >= 4:
         (amount,) = struct.unpack_from("<Q", raw, 1)
+        return accounts[0], accounts[2], accounts[3], accounts[1], amount
+    if (
+        program == TOKEN_2022_PROGRAM
+        and raw[:2] == TRANSFER_CHECKED_WITH_FEE
+        and len(raw) == 19
+        and len(accounts) >= 4
+    ):
+        (amount,) = struct.unpack_from("<Q", raw, 2)
         return accounts[0], accounts[2], accounts[3], accounts[1], amount
     return None
 
@@ -386,6 +397,12 @@ def _rebuild(ix: dict[str, Any]) -> tuple[list[str] | None, str | None]:
     if program == "spl-token" and kind == "transferChecked":
         amount = info["tokenAmount"]
         data = struct.pack("<BQB", 12, int(amount["amount"]), amount["decimals"])
+        return [info["source"], info["mint"], info["destination"], authority], _b58encode(data)
+    if program == "spl-token" and kind == "transferCheckedWithFee":
+        amount, fee = info["tokenAmount"], info["feeAmount"]
+        data = TRANSFER_CHECKED_WITH_FEE + struct.pack(
+            "<QBQ", int(amount["amount"]), amount["decimals"], int(fee["amount"])
+        )
         return [info["source"], info["mint"], info["destination"], authority], _b58encode(data)
     return None, None
 

@@ -18,6 +18,7 @@ from simnet.dex.markets import PoolSpec
 from simnet.dex.model import ChunkTape, Draft, MevEvent, PlannedTx, SlotTape
 from simnet.dex.prices import PricePath
 from simnet.dex.searchers import COLLATERAL, OpenSandwich, Searchers
+from simnet.dex.shapes import SHAPES, Shapes
 from simnet.dex.state import ChunkState
 from simnet.dex.traders import Traders
 from simnet.rng import rng
@@ -69,10 +70,21 @@ class ChunkRun:
     """Runs one chunk's market flow once, in slot and block order."""
 
     def __init__(
-        self, inputs: ChunkInputs, config: DexConfig, pools: tuple[PoolSpec, ...], prices: PricePath
+        self,
+        inputs: ChunkInputs,
+        config: DexConfig,
+        pools: tuple[PoolSpec, ...],
+        prices: PricePath,
+        shape_pools: tuple[PoolSpec, ...] = (),
     ) -> None:
         self.inputs, self.config = inputs, config
         self.state = ChunkState(inputs.seed, pools, prices, inputs.first)
+        # The hard shapes trade pools of their own from a stream of their own, after a slot's
+        # other items: planting them leaves the ordinary market as it was.
+        self.shapes = Shapes(
+            inputs.seed, ChunkState(inputs.seed, shape_pools, prices, inputs.first)
+        )
+        self.shape_g = rng(inputs.seed, "dex-hard-shapes", inputs.first)
         self.traders = Traders(inputs.seed, config, self.state)
         shapes = rng(inputs.seed, "dex-shapes", inputs.first)
         self.searchers = Searchers(inputs.seed, config, self.state, self.traders, shapes)
@@ -90,7 +102,7 @@ class ChunkRun:
     def run(self) -> ChunkTape:
         """Return the chunk's tape."""
         inputs, prod = self.inputs, self.inputs.production
-        opening = tuple((a, b) for a, b in self.state.vaults)
+        opening = tuple((a, b) for a, b in (*self.state.vaults, *self.shapes.state.vaults))
         for slot in range(inputs.first, inputs.last + 1):
             if prod.produced[slot - prod.first_slot]:
                 self._slot(slot)
@@ -105,7 +117,9 @@ class ChunkRun:
             slots=slots,
             events=tuple(_resolve(self.events, slots)),
             opening_vaults=opening,
-            closing_vaults=tuple((a, b) for a, b in self.state.vaults),
+            closing_vaults=tuple(
+                (a, b) for a, b in (*self.state.vaults, *self.shapes.state.vaults)
+            ),
         )
 
     def _transactions(self, slot: int) -> int:
@@ -168,6 +182,17 @@ class ChunkRun:
             elif left >= config.min_tip_lamports:
                 self._mev(slot, what, work, left)
         self._decoys(slot, work, room)
+        self._shapes(slot, work, room)
+
+    def _shapes(self, slot: int, work: _Slot, room: int) -> None:
+        if not self.shapes.specs:
+            return
+        g, nonvote = self.shape_g, self._transactions(slot) * self.inputs.user_tx_share / 1_000
+        for shape in SHAPES:
+            for _ in range(int(g.poisson(self.config.shapes_per_1000 * nonvote))):
+                if work.used + MAX_GROUP + len(work.pending) - work.closed > room:
+                    return
+                work.add([self.shapes.plant(g, shape, slot)])
 
     def _decoys(self, slot: int, work: _Slot, room: int) -> None:
         g, nonvote = self.decoy_g, self._transactions(slot) * self.inputs.user_tx_share / 1_000

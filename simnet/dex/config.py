@@ -18,6 +18,9 @@ class DexConfig:
     backruns_per_1000: tuple[float, float] = (0.15, 0.8)
     # Decoys of each kind (simnet/dex/decoys.py): honest activity shaped like a sandwich.
     decoys_per_1000: float = 0.15
+    # Each hard swap shape (simnet/dex/shapes.py: unlisted venues, relayed swaps, bonding
+    # curves, split routes, ...), on pools of their own.
+    shapes_per_1000: float = 0.025
     # A colluding leader's blocks carry this many times the cluster's base sandwich rate.
     collusion_multiplier: float = 25.0
     # Sandwiches whose back-run lands in a later slot of the same leader window.
@@ -43,6 +46,7 @@ DEX_CONFIGS: dict[str, DexConfig] = {
         arbitrages_per_1000=(3.2, 10.0),
         backruns_per_1000=(0.6, 3.2),
         decoys_per_1000=0.6,
+        shapes_per_1000=0.1,
     ),
     "mainnet": DexConfig(),
 }

@@ -8,7 +8,21 @@ from functools import lru_cache
 
 from simnet import keys
 from simnet.dex.pools import Concentrated, ConstantProduct, Levels, PoolMath
-from simnet.dex.tokens import BONK, JTO, JUP, PUMPA, PUMPB, SAHUR, SOL, T22, USDC, USDT, WIF, Token
+from simnet.dex.tokens import (
+    BONK,
+    JTO,
+    JUP,
+    PUMPA,
+    PUMPB,
+    SAHUR,
+    SOL,
+    T22,
+    T22FEE,
+    USDC,
+    USDT,
+    WIF,
+    Token,
+)
 
 
 @dataclass(frozen=True)
@@ -22,6 +36,9 @@ class Dex:
     # (Raydium AMM v4 after the token program; CLMM, Whirlpool and Phoenix third): the marts
     # find a leg's pool there (dbt_project/seeds/dex_programs.csv).
     pool_account_index: int = 0
+    # The pool holds its SOL side as the pool account's own lamports (a bonding curve), not as
+    # a wSOL vault: buys pay it by System transfer, sells debit it directly.
+    native_sol: bool = False
 
 
 # Program ids as in ../shared/data/mainnet/ samples and public code (docs/simnet_dex.md).
@@ -33,6 +50,15 @@ PHOENIX = Dex("phoenix", "PhoeNiXZ8ByJGLkxNfZRnkUfjvmuYqLR89jjFHGqdXY", "book", 
 PUMPSWAP = Dex("pumpswap", "pAMMBay6oceH9fJKBRHGP5D4bD4sWpmSwMn52FMfXEA", "cp")
 JUPITER_V6 = "JUP6LkbZbjS1jKKwapdHNy74zcZ3tLUZoi5QNyVTaV4"
 DEXES = (RAYDIUM_AMM_V4, RAYDIUM_CLMM, ORCA_WHIRLPOOL, METEORA_DLMM, PHOENIX, PUMPSWAP)
+PUMPFUN_CURVE = Dex(
+    "pumpfun_bonding_curve", "6EF8rrecthR5Dkzon8Nwu78hRvfCKubJ14M5uBEwF6P", "cp", native_sol=True
+)
+# Venues outside the registry (dbt_project/seeds/dex_programs.csv): simnet's own program ids,
+# which the marts can only call 'unknown'; and a smart-wallet program whose PDAs own traders'
+# token accounts.
+UNLISTED_A = Dex("unlisted_a", "3grCLYvBVfykF92CJxyyBXfAszodjoVjf4PVrgLvrN9C", "cp")
+UNLISTED_B = Dex("unlisted_b", "2uJvjbTTpd31sRDJfFCQqh4VFzV32kysAFJNWw6xtjTy", "cp")
+SMART_WALLET = "9Mdk68tmJud7JYczEJoiHhJjsaYZFEdeHbfa6yWGhyX"
 # Raydium AMM v4's vault authority (a PDA of the program, the vaults' owner in the samples).
 RAYDIUM_AMM_V4_AUTHORITY = "5Q544fKrFoe6tsEbD7S8EmxGTJYAKtTVhAW5Q5pge4j1"
 
@@ -102,12 +128,37 @@ _LISTINGS: tuple[tuple[Dex, Token, Token, int, float, int], ...] = (
 )
 
 
+# Pools only the planted hard shapes trade (simnet/dex/shapes.py), so that planting them leaves
+# the ordinary market's pools as they were.
+SHAPE_LISTINGS: tuple[tuple[Dex, Token, Token, int, float, int], ...] = (
+    (UNLISTED_A, SOL, USDC, 20, 5e5, 0),
+    (UNLISTED_B, JUP, SOL, 30, 2e5, 0),
+    (ORCA_WHIRLPOOL, USDC, USDT, 1, 1e6, 1),
+    (RAYDIUM_CLMM, SOL, USDC, 5, 1e6, 10),
+    (METEORA_DLMM, WIF, SOL, 25, 3e5, 25),
+    (PUMPFUN_CURVE, PUMPA, SOL, 100, 5e4, 0),
+    (PUMPSWAP, T22FEE, SOL, 25, 5e4, 0),
+)
+
+
 @lru_cache(maxsize=8)
 def listed_pools(seed: int) -> tuple[PoolSpec, ...]:
     """Return every pool with its real-format accounts derived from the seed."""
+    return _pools(seed, _LISTINGS, "dex/pool")
+
+
+@lru_cache(maxsize=8)
+def shape_pools(seed: int) -> tuple[PoolSpec, ...]:
+    """Return the pools of the planted hard shapes."""
+    return _pools(seed, SHAPE_LISTINGS, "dex/shape-pool")
+
+
+def _pools(
+    seed: int, listings: tuple[tuple[Dex, Token, Token, int, float, int], ...], prefix: str
+) -> tuple[PoolSpec, ...]:
     out = []
-    for dex, base, quote, fee, depth, granularity in _LISTINGS:
-        address = keys.address(seed, f"dex/pool/{dex.name}/{base.symbol}/{quote.symbol}")
+    for dex, base, quote, fee, depth, granularity in listings:
+        address = keys.address(seed, f"{prefix}/{dex.name}/{base.symbol}/{quote.symbol}")
         authority = RAYDIUM_AMM_V4_AUTHORITY if dex is RAYDIUM_AMM_V4 else address
         out.append(
             PoolSpec(
@@ -119,7 +170,10 @@ def listed_pools(seed: int) -> tuple[PoolSpec, ...]:
                 granularity=granularity,
                 address=address,
                 vault_a=keys.address(seed, f"dex/vault/{address}/{base.mint}"),
-                vault_b=keys.address(seed, f"dex/vault/{address}/{quote.mint}"),
+                # A bonding curve's SOL is the curve account's own lamports.
+                vault_b=address
+                if dex.native_sol
+                else keys.address(seed, f"dex/vault/{address}/{quote.mint}"),
                 authority=authority,
             )
         )

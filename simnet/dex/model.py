@@ -33,6 +33,13 @@ class Leg:
     # The pool's vault balances of the paid-in and paid-out tokens just before this leg.
     reserve_in: int
     reserve_out: int
+    # Of amount_out, what a Token-2022 transfer fee left withheld on the trader's account.
+    transfer_fee: int = 0
+
+    @property
+    def received(self) -> int:
+        """Return what the trader's account was credited."""
+        return self.amount_out - self.transfer_fee
 
     @property
     def mint_in(self) -> str:
@@ -62,7 +69,8 @@ class Liquidation:
 class PlannedTx:
     """One transaction the tape asks a block to carry."""
 
-    # swap, route, sandwich_front, sandwich_back, arbitrage, backrun or liquidation
+    # swap, route, sandwich_front, sandwich_back, arbitrage, backrun, liquidation, or a planted
+    # hard shape's name (simnet/dex/shapes.py SHAPES)
     kind: str
     signer: str
     # The outer program the legs run through: a DEX, Jupiter v6, a searcher's program or KLend.

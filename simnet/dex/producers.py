@@ -174,6 +174,7 @@ class _Builder:
         # Token accounts: address -> [mint, owner, pre amount, change]
         self.tokens: dict[str, list[Any]] = {}
         self.lamport_change: dict[str, int] = {}
+        self.native_reserves: dict[str, int] = {}
         self.wsol = associated_token_address(self.payer, SOL.mint)
 
     # Accounts ---------------------------------------------------------------------------------
@@ -199,15 +200,42 @@ class _Builder:
             (spec.vault_a, spec.vault_b) if leg.a_to_b else (spec.vault_b, spec.vault_a)
         )
         user_in, user_out = self._user_account(leg.mint_in), self._user_account(leg.mint_out)
-        self._token(vault_in, leg.mint_in, spec.authority, leg.reserve_in, leg.amount_in)
-        self._token(vault_out, leg.mint_out, spec.authority, leg.reserve_out, -leg.amount_out)
-        self._token(user_in, leg.mint_in, self.holder, self._holding(user_in), -leg.amount_in)
-        self._token(user_out, leg.mint_out, self.holder, self._holding(user_out), leg.amount_out)
+        if self._native(leg, leg.mint_in):
+            # A buy pays the curve in lamports from the holder's own account.
+            user_in = self.holder
+            self._native_reserve(spec.address, leg.reserve_in)
+            self._lamports_moved(user_in, vault_in, leg.amount_in)
+        else:
+            self._token(vault_in, leg.mint_in, spec.authority, leg.reserve_in, leg.amount_in)
+            self._token(user_in, leg.mint_in, self.holder, self._holding(user_in), -leg.amount_in)
+        if self._native(leg, leg.mint_out):
+            # A sell: the curve program debits its own lamports (no instruction moves them).
+            user_out = self.holder
+            self._native_reserve(spec.address, leg.reserve_out)
+            self._lamports_moved(vault_out, user_out, leg.amount_out)
+        else:
+            self._token(vault_out, leg.mint_out, spec.authority, leg.reserve_out, -leg.amount_out)
+            holding = self._holding(user_out)
+            self._token(user_out, leg.mint_out, self.holder, holding, leg.received)
         self.keys.add(spec.address, True)
         self.keys.add(spec.authority, False)
         self.keys.add(spec.dex.program, False)
-        self.keys.add(self.holder, False)
+        self.keys.add(self.holder, spec.dex.native_sol)
+        if spec.dex.native_sol:
+            self.keys.add(SYSTEM_PROGRAM, False)
         return vault_in, vault_out, user_in, user_out
+
+    @staticmethod
+    def _native(leg: Leg, mint: str) -> bool:
+        return leg.pool.dex.native_sol and mint == SOL.mint
+
+    def _native_reserve(self, account: str, reserve: int) -> None:
+        # A curve's lamports before the transaction: its rent plus the SOL it holds.
+        self.native_reserves.setdefault(account, reserve)
+
+    def _lamports_moved(self, source: str, destination: str, lamports: int) -> None:
+        self.lamport_change[source] = self.lamport_change.get(source, 0) - lamports
+        self.lamport_change[destination] = self.lamport_change.get(destination, 0) + lamports
 
     # Instructions -----------------------------------------------------------------------------
 
@@ -226,6 +254,12 @@ class _Builder:
                 "tokenAmount": ui_token_amount(amount, token.decimals),
             }
             kind = "transferChecked"
+            if token.transfer_fee_bps:
+                # TransferFeeExtension (26), TransferCheckedWithFee (1): amount, decimals, fee.
+                fee = token.transfer_fee(amount)
+                data = bytes((26, 1)) + struct.pack("<QBQ", amount, token.decimals, fee)
+                info["feeAmount"] = ui_token_amount(fee, token.decimals)
+                kind = "transferCheckedWithFee"
             accounts: tuple[int, ...] = (idx[source], idx[mint], idx[destination])
         else:
             data = struct.pack("<BQ", 3, amount)
@@ -243,8 +277,22 @@ class _Builder:
             ("spl-token", {"info": info, "type": kind}),
             stack_height=depth,
         )
-        label = "TransferChecked" if kind == "transferChecked" else "Transfer"
+        label = kind[0].upper() + kind[1:]
         return ix, invoked(token.program, f"Program log: Instruction: {label}", depth=depth)
+
+    def _system_transfer(
+        self, source: str, destination: str, lamports: int, depth: int
+    ) -> tuple[Instruction, tuple[str, ...]]:
+        idx = self.index
+        data, parsed = system_transfer(source, destination, lamports)
+        ix = Instruction(
+            idx[SYSTEM_PROGRAM],
+            (idx[source], idx[destination]),
+            data,
+            ("system", parsed),
+            stack_height=depth,
+        )
+        return ix, invoked(SYSTEM_PROGRAM, depth=depth)
 
     def _swap_legs(self) -> tuple[Instruction, list[Instruction], tuple[str, ...], int]:
         tx, idx = self.tx, self.index
@@ -263,25 +311,32 @@ class _Builder:
             leg_keys = (*lead, spec.address, spec.authority, vault_in, vault_out, user_in, user_out)
             leg_accounts = tuple(idx[k] for k in (*leg_keys, self.payer))
             outer_accounts += leg_accounts
-            pay, pay_logs = self._transfer(
-                user_in, vault_in, self.holder, leg.mint_in, leg.amount_in, depth
-            )
-            send, send_logs = self._transfer(
-                vault_out, user_out, spec.authority, leg.mint_out, leg.amount_out, depth
-            )
+            moves: list[Instruction] = []
+            move_logs: list[str] = []
+            if self._native(leg, leg.mint_in):
+                pay, pay_logs = self._system_transfer(user_in, vault_in, leg.amount_in, depth)
+            else:
+                pay, pay_logs = self._transfer(
+                    user_in, vault_in, self.holder, leg.mint_in, leg.amount_in, depth
+                )
+            moves.append(pay)
+            move_logs += pay_logs
+            if not self._native(leg, leg.mint_out):
+                send, send_logs = self._transfer(
+                    vault_out, user_out, spec.authority, leg.mint_out, leg.amount_out, depth
+                )
+                moves.append(send)
+                move_logs += send_logs
             if direct:
-                inner += [pay, send]
-                logs += [*pay_logs, *send_logs]
+                inner += moves
+                logs += move_logs
                 continue
             data = _discriminator("swap") + struct.pack("<QQ", leg.amount_in, 0)
             inner += [
                 Instruction(idx[spec.dex.program], leg_accounts, data, stack_height=2),
-                pay,
-                send,
+                *moves,
             ]
-            logs += invoked(
-                spec.dex.program, "Program log: Instruction: Swap", *pay_logs, *send_logs, depth=2
-            )
+            logs += invoked(spec.dex.program, "Program log: Instruction: Swap", *move_logs, depth=2)
             units += _UNITS["dex"]
             if tx.program == JUPITER_V6:
                 event = _discriminator("swap_event") + struct.pack(
@@ -525,6 +580,9 @@ class _Builder:
                 continue
             elif key in self.keys.readonly:
                 before = after = _MINT_LAMPORTS if key in BY_MINT else _PROGRAM_LAMPORTS
+            elif key in self.native_reserves:
+                before = _POOL_LAMPORTS + self.native_reserves[key]
+                after = before + self.lamport_change.get(key, 0)
             else:
                 before = _POOL_LAMPORTS + key64(self.ctx.seed, "dex-lamports", key) % 10**9
                 after = before + self.lamport_change.get(key, 0)
@@ -534,6 +592,8 @@ class _Builder:
         # account held (its rent and tokens) when closeAccount runs.
         reclaimed = token_lamports[self.wsol][0] + self.tokens[self.wsol][3] if closing else 0
         wrapped = self.tx.legs[0].amount_in if self.tx.wrap_in else 0
-        payer_pre = self.ctx.balance + fee + self.tx.tip + wrapped
-        payer_post = payer_pre - fee - self.tx.tip - wrapped + reclaimed
+        # Native SOL a bonding curve took from (or paid to) the payer's own account.
+        native = self.lamport_change.get(self.payer, 0)
+        payer_pre = self.ctx.balance + fee + self.tx.tip + wrapped + max(-native, 0)
+        payer_post = payer_pre - fee - self.tx.tip - wrapped + reclaimed + native
         return (payer_pre, *pre), (payer_post, *post)

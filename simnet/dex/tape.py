@@ -18,7 +18,7 @@ import numpy as np
 from simnet.blocks.signatures import signature
 from simnet.dex.chunk import ChunkInputs, ChunkRun, geometric_mid
 from simnet.dex.config import DexConfig, dex_config
-from simnet.dex.markets import listed_pools
+from simnet.dex.markets import listed_pools, shape_pools
 from simnet.dex.model import ChunkTape, SlotTape, TxRef
 from simnet.dex.prices import PricePath
 from simnet.schedule import SLOTS_PER_WINDOW
@@ -38,7 +38,9 @@ class Market:
         self.seed = cluster.seed
         self.config = config or dex_config(cluster.profile.name)
         self.prices = PricePath(self.seed)
-        self.pools = listed_pools(self.seed)
+        # The ordinary market's pools, then the planted hard shapes' (vaults in this order).
+        self.pools = listed_pools(self.seed) + shape_pools(self.seed)
+        self._listed = len(listed_pools(self.seed))
         self._lock = threading.RLock()
         self._chunks: OrderedDict[tuple[int, int], ChunkTape] = OrderedDict()
         self._sandwich_bases: dict[int, float] = {}
@@ -112,4 +114,5 @@ class Market:
             user_tx_share=cluster.profile.user_tx_share,
             sandwich_base=self._sandwich_base(epoch),
         )
-        return ChunkRun(inputs, self.config, self.pools, self.prices).run()
+        listed, shaped = self.pools[: self._listed], self.pools[self._listed :]
+        return ChunkRun(inputs, self.config, listed, self.prices, shaped).run()

@@ -21,6 +21,13 @@ class Token:
     jumps_per_day: float = 0.0
     jump_sigma: float = 0.0
     program: str = TOKEN_PROGRAM
+    # Token-2022 TransferFee extension: the share of every transfer withheld on the receiving
+    # account (rounded up, as Token-2022 does).
+    transfer_fee_bps: int = 0
+
+    def transfer_fee(self, amount: int) -> int:
+        """Return what a transfer of `amount` leaves withheld on the receiving account."""
+        return -(-amount * self.transfer_fee_bps // 10_000)
 
     @property
     def unit(self) -> int:
@@ -53,5 +60,33 @@ T22 = Token(
     program=TOKEN_2022_PROGRAM,
 )
 
-TOKENS: tuple[Token, ...] = (SOL, USDC, USDT, JUP, BONK, JTO, WIF, SAHUR, PUMPA, PUMPB, T22)
+# A Token-2022 mint with a 1% transfer fee (simnet's own address: the planted shapes trade it).
+T22FEE = Token(
+    "T22FEE",
+    "FpMCfrcD2nYS8TiNWTbNoFRQX2EwYh4iwTrrLrsjS3iP",
+    6,
+    2e-3,
+    2.5,
+    1.5,
+    3.0,
+    0.12,
+    program=TOKEN_2022_PROGRAM,
+    transfer_fee_bps=100,
+)
+
+# Appending a token leaves the earlier tokens' price paths as they were (prices.py draws in order).
+TOKENS: tuple[Token, ...] = (
+    SOL,
+    USDC,
+    USDT,
+    JUP,
+    BONK,
+    JTO,
+    WIF,
+    SAHUR,
+    PUMPA,
+    PUMPB,
+    T22,
+    T22FEE,
+)
 BY_MINT: dict[str, Token] = {t.mint: t for t in TOKENS}

@@ -7,10 +7,11 @@ MAX_TRUTH_SLOTS is refused, and evaluations there look at sampled windows.
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from simnet.blocks.signatures import signature
-from simnet.dex.model import ChunkTape, MevEvent, TxRef
+from simnet.dex.model import ChunkTape, MevEvent, PlannedTx, TxRef
 from simnet.dex.tape import Market
 
 # A demo epoch (8,192 slots) fits; a mainnet epoch (432,000) must be asked for in ranges.
@@ -40,9 +41,13 @@ def slot_range(
 def swaps_truth(
     market: Market, epoch: int, first: int | None = None, last: int | None = None
 ) -> dict[str, Any]:
-    """Return the successful swap legs of an epoch's slots, in block order."""
+    """Return the successful swap legs of an epoch's slots, in block order, and the trades:
+    per transaction, the mint its trader's accounts sold and the one they bought, net over the
+    legs (an arbitrage cycle sells nothing; its mint is both, with what its legs took and paid).
+    Each names its transaction's shape: its kind (swap, route, arbitrage, ...) or the planted
+    hard shape's (simnet/dex/shapes.py)."""
     lo, hi = slot_range(market, epoch, first, last)
-    swaps = []
+    swaps, trades = [], []
     for chunk in market.chunks(lo, hi):
         for slot in sorted(chunk.slots):
             if not lo <= slot <= hi:
@@ -52,6 +57,8 @@ def swaps_truth(
                 if tx.failed:
                     continue  # failed swaps pay fees and swap nothing
                 sig = signature(market.seed, slot, position)
+                if tx.legs:
+                    trades.append(_trade(sig, tx))
                 for leg in tx.legs:
                     swaps.append(
                         {
@@ -60,16 +67,47 @@ def swaps_truth(
                             "inner_index": leg.inner_index,
                             "slot": slot,
                             "dex": leg.pool.dex.name,
+                            "program": leg.pool.dex.program,
+                            "shape": tx.kind,
                             "pool": leg.pool.address,
                             # The owner of the token accounts that paid (not always the signer).
                             "trader": tx.owner or tx.signer,
                             "mint_in": leg.mint_in,
                             "mint_out": leg.mint_out,
                             "amount_in": leg.amount_in,
-                            "amount_out": leg.amount_out,
+                            # What the trader's account was credited (net of a transfer fee).
+                            "amount_out": leg.received,
                         }
                     )
-    return {"epoch": epoch, "swaps": swaps}
+    return {"epoch": epoch, "swaps": swaps, "trades": trades}
+
+
+def _trade(sig: str, tx: PlannedTx) -> dict[str, Any]:
+    """Return a transaction's trade: its trader's net flows over its legs."""
+    taken: Counter[str] = Counter()
+    paid: Counter[str] = Counter()
+    for leg in tx.legs:
+        taken[leg.mint_in] += leg.amount_in
+        paid[leg.mint_out] += leg.received
+    net = {mint: paid[mint] - taken[mint] for mint in taken.keys() | paid.keys()}
+    sold = [mint for mint, value in net.items() if value < 0]
+    bought = [mint for mint, value in net.items() if value > 0]
+    if len(sold) == 1 and len(bought) == 1:
+        mint_in, mint_out = sold[0], bought[0]
+        amount_in, amount_out = -net[mint_in], net[mint_out]
+    else:  # a cycle: the mint it starts and ends in
+        mint_in, mint_out = tx.legs[0].mint_in, tx.legs[-1].mint_out
+        amount_in, amount_out = taken[mint_in], paid[mint_out]
+    return {
+        "signature": sig,
+        "shape": tx.kind,
+        "trader": tx.owner or tx.signer,
+        "mint_in": mint_in,
+        "amount_in": amount_in,
+        "mint_out": mint_out,
+        "amount_out": amount_out,
+        "is_arbitrage": mint_in == mint_out,
+    }
 
 
 def _with_bystanders(chunk: ChunkTape, event: MevEvent) -> tuple[tuple[TxRef, ...], list[str]]:

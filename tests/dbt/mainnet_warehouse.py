@@ -5,7 +5,8 @@ getTransaction in ../shared/data/mainnet/transactions (wrapped into a one-transa
 tests/ingestion/blocks_harness.py `mainnet_blocks`) is served by a replay RPC with 32-slot epochs
 and no leader schedule, loaded by the block loader as the Dagster asset loads it, and `dbt
 build` runs on the result. Epoch-level and Jito tables stay empty (created as docs/raw_tables.md
-specifies them, so that their staging models build).
+specifies them, so that their staging models build). tests/data/mainnet_extra adds real
+transactions from public repositories' fixtures, loaded the same way.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ from orchestration.assets.dbt import BUILD
 from tests.ingestion.blocks_harness import database, load, mainnet_blocks
 
 SLOTS_PER_EPOCH = 32
+# Its README names each transaction's origin.
+EXTRA_DATA = Path(__file__).parents[1] / "data" / "mainnet_extra"
 
 
 @dataclass(frozen=True)
@@ -145,7 +148,7 @@ def mainnet_warehouse(
     """Load every mainnet sample into a fresh database and `dbt build` the whole project (every
     model, data test and unit test must pass but blocks' not-null leader); the database is
     dropped afterwards."""
-    blocks = mainnet_blocks(mainnet_data)
+    blocks = {**mainnet_blocks(mainnet_data), **mainnet_blocks(EXTRA_DATA)}
     epochs = tuple(sorted({slot // SLOTS_PER_EPOCH for slot in blocks}))
     with database(pg_server_url) as url, replay_rpc(blocks) as rpc_url:
         load(url, rpc_url, work_dir / "pipelines", epochs=epochs)

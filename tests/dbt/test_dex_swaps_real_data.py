@@ -34,6 +34,8 @@ VENUES = {
     "2zNeSn8cJp": [(7, 2, "pumpswap")],  # through OKX's router, its program-owned account
     "2cd7QQSByK": [(4, -1, "raydium_clmm")],
     "4H6uGfHviq": [(2, 0, "orca_whirlpool")],  # under Jupiter v2, 2023
+    # A bonding-curve sell paid by debiting the curve's lamports (tests/data/mainnet_extra).
+    "54aBiJz2eW": [(2, -1, "pumpfun_bonding_curve")],
 }
 # The 2023 Jupiter route's answer omits the signer's token account from preTokenBalances (it held
 # 50,003,000 before and 3,000 after, as the route's transfer of 50,000,000 shows).
@@ -75,6 +77,19 @@ def token_deltas(tx: dict[str, Any]) -> list[tuple[str, str, str | None, int]]:
         after = int(post[i]["uiTokenAmount"]["amount"]) if i in post else 0
         out.append((keys[i], balance["mint"], balance.get("owner"), after - before))
     return out
+
+
+def lamport_deltas(tx: dict[str, Any]) -> dict[str, int]:
+    """post - pre lamports per account."""
+    meta = tx["meta"]
+    changes = zip(meta["preBalances"], meta["postBalances"], strict=True)
+    return {
+        key: after - before for key, (before, after) in zip(account_keys(tx), changes, strict=True)
+    }
+
+
+def token_accounts(tx: dict[str, Any]) -> set[str]:
+    return {account for account, *_ in token_deltas(tx)}
 
 
 def samples(warehouse: MainnetWarehouse) -> dict[str, dict[str, Any]]:
@@ -126,6 +141,16 @@ def test_every_swap_decodes_to_the_legs_its_balance_changes_show(
             for account, mint, owner, delta in token_deltas(tx):
                 if account in accounts and owner != leg["trader"]:
                     pool[mint] += delta
+            if leg["mint_out"] == WSOL and WSOL not in pool:
+                # Native SOL: the lamports of the leg's accounts that no token balance lists and
+                # its trader does not own (the curve, the fee recipient).
+                pool[WSOL] = sum(
+                    delta
+                    for account, delta in lamport_deltas(tx).items()
+                    if account in accounts
+                    and account not in token_accounts(tx)
+                    and account != leg["trader"]
+                )
             assert {m: d for m, d in pool.items() if d} == {
                 leg["mint_in"]: leg["amount_in_raw"],
                 leg["mint_out"]: -leg["amount_out_raw"],
@@ -174,8 +199,8 @@ def test_each_trade_is_the_signers_own_balance_change(
                 assert own[mint] == sign * amount * 10 ** decimals[mint], signature
                 checked += 1
     # The non-wSOL sides that only the swap moved: SAHUR, USDC (Obric), USDC and JUP (ZeroFi),
-    # and the PumpSwap tokens bought directly and through OKX.
-    assert checked == 6
+    # the PumpSwap tokens bought directly and through OKX, and the token sold into the curve.
+    assert checked == 7
 
 
 def test_routes_are_flagged(mainnet_warehouse: MainnetWarehouse) -> None:

@@ -3,24 +3,38 @@
 simnet (simnet/dex/producers.py) renders a direct swap as an outer instruction of the DEX
 program, and routed (Jupiter v6) and searcher transactions with the DEX instructions as inner
 ones; failed transactions swap nothing. Every true leg must be decoded with its DEX, pool,
-trader, mints and raw amounts, and nothing else (precision and recall both exactly 1.0).
+trader, mints and raw amounts, and nothing else (precision and recall both exactly 1.0), and
+every trade must be the truth's; both per shape, including the hard ones simnet plants
+(simnet/dex/shapes.py: unlisted venues, relayed and program-owned swaps, routes through three
+venues or through an unlisted one, split routes, bonding-curve buys and sells in native SOL,
+Token-2022 transfer fees).
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+import csv
+from collections import Counter
 from datetime import datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
+import pytest
 from simnet_warehouse import EPOCHS, LoadedWarehouse
 
-from simnet.dex.markets import JUPITER_V6
+from simnet.dex.markets import DEXES, JUPITER_V6, PUMPFUN_CURVE
+from simnet.dex.shapes import SHAPES
 from simnet.dex.tokens import SOL, USDC, USDT
+from simnet.eval_dex import DexEvaluation, evaluate
 
 LegKey = tuple[str, int, int]
-# dex, pool, trader, mint_in, mint_out, amount_in, amount_out
-LegValue = tuple[str, str, str, str, str, int, int]
+REGISTRY = Path(__file__).parents[2] / "dbt_project" / "seeds" / "dex_programs.csv"
+
+
+def registered() -> set[str]:
+    """The program ids the venue registry names."""
+    with REGISTRY.open(newline="") as seed:
+        return {row["program_id"] for row in csv.DictReader(seed)}
 
 
 def truth_legs(warehouse: LoadedWarehouse) -> dict[LegKey, dict[str, Any]]:
@@ -31,53 +45,56 @@ def truth_legs(warehouse: LoadedWarehouse) -> dict[LegKey, dict[str, Any]]:
     return legs
 
 
-def truth_values(legs: dict[LegKey, dict[str, Any]]) -> dict[LegKey, LegValue]:
-    return {
-        key: (
-            s["dex"],
-            s["pool"],
-            s["trader"],
-            s["mint_in"],
-            s["mint_out"],
-            int(s["amount_in"]),
-            int(s["amount_out"]),
-        )
-        for key, s in legs.items()
+@pytest.fixture(scope="module")
+def evaluation(simnet_warehouse: LoadedWarehouse) -> DexEvaluation:
+    """`mevhouse eval dex` on the warehouse: legs and trades against the truth, per shape."""
+    return evaluate(simnet_warehouse.url, simnet_warehouse.simnet_url, list(EPOCHS))
+
+
+def test_every_true_leg_is_decoded_and_nothing_else(
+    simnet_warehouse: LoadedWarehouse, evaluation: DexEvaluation
+) -> None:
+    # Legs match on (signature, outer_index, inner_index) and every decoded field (a venue
+    # outside the registry as 'unknown' with its program id); per shape, and nothing decoded
+    # where simnet planted nothing (that would be an 'unplanted' row).
+    table = evaluation.render()
+    assert sum(score.truth for score in evaluation.legs) > 1_000, table
+    assert all((s.precision, s.recall) == (1.0, 1.0) for s in evaluation.legs), table
+    # Every hard shape, a few of each.
+    assert all(evaluation.score("legs", shape).truth >= 3 for shape in SHAPES), table
+    # Every DEX of the seed, the bonding curve and unlisted venues, outer and inner legs alike.
+    legs = truth_legs(simnet_warehouse).values()
+    assert {leg["dex"] for leg in legs if leg["program"] in registered()} == {
+        *(dex.name for dex in DEXES),
+        PUMPFUN_CURVE.name,
     }
+    assert any(leg["program"] not in registered() for leg in legs)
+    assert {leg["inner_index"] == -1 for leg in legs} == {True, False}
 
 
-def decoded_values(warehouse: LoadedWarehouse) -> dict[LegKey, LegValue]:
-    rows = warehouse.query(
-        "select signature, outer_index, inner_index, dex, pool, trader, mint_in, mint_out,"
-        " amount_in_raw, amount_out_raw from marts.fct_dex_swaps"
+def test_trades_equal_the_truth_per_shape(
+    simnet_warehouse: LoadedWarehouse, evaluation: DexEvaluation
+) -> None:
+    # What the trader's accounts sold and bought, net over the legs; arbitrage cycles flagged.
+    table = evaluation.render()
+    assert all((s.precision, s.recall) == (1.0, 1.0) for s in evaluation.trades), table
+    assert all(evaluation.score("trades", shape).truth >= 3 for shape in SHAPES), table
+    rows = simnet_warehouse.query(
+        "select is_arbitrage, route_complete, count(*) from marts.fct_dex_trades group by 1, 2"
     )
-    return {
-        (sig, outer, inner): (dex, pool, trader, mint_in, mint_out, int(a_in), int(a_out))
-        for sig, outer, inner, dex, pool, trader, mint_in, mint_out, a_in, a_out in rows
+    # Every route chains from the sold mint to the bought one, split routes included; only
+    # arbitrage cycles do not.
+    assert {(arbitrage, complete) for arbitrage, complete, _ in rows} == {
+        (False, True),
+        (True, False),
     }
-
-
-def test_every_true_leg_is_decoded_and_nothing_else(simnet_warehouse: LoadedWarehouse) -> None:
-    truth = truth_values(truth_legs(simnet_warehouse))
-    decoded = decoded_values(simnet_warehouse)
-    assert len(truth) > 1_000
-    # Legs match on (signature, outer_index, inner_index) and every decoded field.
-    matched = set(truth.items()) & set(decoded.items())
-    precision = len(matched) / len(decoded)
-    recall = len(matched) / len(truth)
-    missing = sorted(set(truth.items()) - matched)[:3]
-    extra = sorted(set(decoded.items()) - matched)[:3]
-    assert (precision, recall) == (1.0, 1.0), (missing, extra)
-    # Every DEX of the seed, outer and inner legs alike, are in what was checked.
-    assert {value[0] for value in truth.values()} == {
-        "raydium_amm_v4",
-        "raydium_clmm",
-        "orca_whirlpool",
-        "meteora_dlmm",
-        "phoenix",
-        "pumpswap",
-    }
-    assert {key[2] == -1 for key in truth} == {True, False}
+    # What the trade sold: every leg that paid its mint in (two for a split route's first hop).
+    amounts = simnet_warehouse.query(
+        "select t.amount_in, sum(s.amount_in) from marts.fct_dex_trades as t"
+        " inner join marts.fct_dex_swaps as s on s.signature = t.signature"
+        " and s.mint_in = t.mint_in where t.route_complete group by t.signature, t.amount_in"
+    )
+    assert amounts and all(trade == leg for trade, leg in amounts)
 
 
 def test_volume_per_pool_and_hour_equals_the_truth(simnet_warehouse: LoadedWarehouse) -> None:
@@ -133,38 +150,6 @@ def test_routed_legs_are_flagged(simnet_warehouse: LoadedWarehouse) -> None:
     assert routed > 100
     assert any(inner >= 0 and outer != JUPITER_V6 for _, _, inner, *_, outer in rows)
     assert any(inner == -1 for _, _, inner, *_ in rows)
-
-
-def test_trades_count_a_route_once(simnet_warehouse: LoadedWarehouse) -> None:
-    by_tx: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    # Sorted by (signature, outer_index, inner_index): leg order within a transaction.
-    for (signature, _, _), swap in sorted(truth_legs(simnet_warehouse).items()):
-        by_tx[signature].append(swap)
-    rows = simnet_warehouse.query(
-        "select signature, mint_in, mint_out, legs, pools, trader from marts.fct_dex_trades"
-    )
-    found = {
-        sig: (m_in, m_out, legs, pools, trader) for sig, m_in, m_out, legs, pools, trader in rows
-    }
-    expected = {
-        sig: (
-            legs[0]["mint_in"],
-            legs[-1]["mint_out"],
-            len(legs),
-            [leg["pool"] for leg in legs],
-            legs[0]["trader"],
-        )
-        for sig, legs in by_tx.items()
-    }
-    assert found == expected
-    assert max(len(legs) for legs in by_tx.values()) >= 2
-    # What the trade sold: every leg that paid its mint in (two for a split route's first hop).
-    amounts = simnet_warehouse.query(
-        "select t.amount_in, sum(s.amount_in) from marts.fct_dex_trades as t"
-        " inner join marts.fct_dex_swaps as s on s.signature = t.signature"
-        " and s.mint_in = t.mint_in group by t.signature, t.amount_in"
-    )
-    assert amounts and all(trade == leg for trade, leg in amounts)
 
 
 def test_usd_values(simnet_warehouse: LoadedWarehouse) -> None:

@@ -114,3 +114,51 @@ def test_the_sample_is_deterministic_and_near_its_rate():
     assert not any(is_sampled(s, 0.0) for s in starts)
     # A smaller sample is contained in a larger one: raising the rate only adds windows.
     assert set(chosen) >= {s for s in starts if is_sampled(s, 0.1)}
+
+
+def test_a_token_2022_transfer_with_fee_fills_the_transfer_columns():
+    # source, mint, destination, authority (spl-token-2022 TransferCheckedWithFee accounts).
+    accounts = ["source", "mint", "destination", "authority"]
+    data = bytes((26, 1)) + struct.pack("<QBQ", 1_000_000, 9, 2_500)
+    assert parse._transfer(parse.TOKEN_2022_PROGRAM, accounts, data) == (
+        "source",
+        "destination",
+        "authority",
+        "mint",
+        1_000_000,
+    )
+    # The legacy token program has no extensions; other TransferFee sub-instructions move nothing
+    # (2: WithdrawWithheldTokensFromMint); a truncated body is no transfer.
+    legacy = "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA"
+    assert parse._transfer(legacy, accounts, data) is None
+    assert parse._transfer(parse.TOKEN_2022_PROGRAM, accounts, bytes((26, 2)) + data[2:]) is None
+    assert parse._transfer(parse.TOKEN_2022_PROGRAM, accounts, data[:-1]) is None
+
+
+def test_a_parsed_transfer_with_fee_is_rebuilt_to_its_wire_form():
+    ix = {
+        "program": "spl-token",
+        "programId": parse.TOKEN_2022_PROGRAM,
+        "parsed": {
+            "type": "transferCheckedWithFee",
+            "info": {
+                "source": "source",
+                "mint": "mint",
+                "destination": "destination",
+                "authority": "authority",
+                "tokenAmount": {"amount": "1000000", "decimals": 9},
+                "feeAmount": {"amount": "2500", "decimals": 9},
+            },
+        },
+    }
+    program, accounts, data, _ = parse._instruction(ix, [])
+    assert data is not None
+    raw = parse._b58decode(data)
+    assert raw == bytes((26, 1)) + struct.pack("<QBQ", 1_000_000, 9, 2_500)
+    assert parse._transfer(program, accounts, raw) == (
+        "source",
+        "destination",
+        "authority",
+        "mint",
+        1_000_000,
+    )

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -11,8 +13,10 @@ import pytest
 from simnet.blocks.signatures import locate
 from simnet.cluster import Cluster
 from simnet.dex.config import DexConfig
-from simnet.dex.markets import DEXES
+from simnet.dex.markets import DEXES, JUPITER_V6, PUMPFUN_CURVE
+from simnet.dex.shapes import SHAPES
 from simnet.dex.tape import CHUNK_SLOTS, Market
+from simnet.dex.tokens import SOL
 from simnet.dex.truth import mev_truth, swaps_truth
 from simnet.profiles import get_profile
 from simnet.schedule import SLOTS_PER_WINDOW
@@ -59,12 +63,65 @@ def _assert_in_ranges(rates: dict[str, float], config: DexConfig) -> None:
 def test_demo_epoch_has_thousands_of_swaps_on_every_dex(swaps: dict[str, Any]) -> None:
     assert swaps["epoch"] == EPOCH
     legs = swaps["swaps"]
-    per_dex = Counter(leg["dex"] for leg in legs)
+    # The ordinary market (the planted hard shapes trade pools of their own).
+    per_dex = Counter(leg["dex"] for leg in legs if leg["shape"] not in SHAPES)
     assert len(legs) > 20_000
     assert set(per_dex) == {dex.name for dex in DEXES}
     assert min(per_dex.values()) > 1_000
     keys = {(leg["signature"], leg["outer_index"], leg["inner_index"]) for leg in legs}
     assert len(keys) == len(legs)  # the key of fct_dex_swaps
+
+
+def test_every_hard_shape_is_planted_with_its_truth(swaps: dict[str, Any]) -> None:
+    registry = {row["program_id"] for row in _registry()}
+    legs: dict[str, list[dict[str, Any]]] = {}
+    for leg in swaps["swaps"]:
+        legs.setdefault(leg["signature"], []).append(leg)
+    shapes: Counter[str] = Counter()
+    for trade in swaps["trades"]:
+        shape, tx_legs = trade["shape"], legs[trade["signature"]]
+        shapes[shape] += 1
+        programs = [leg["program"] for leg in tx_legs]
+        unlisted = [p not in registry for p in programs]
+        if shape == "unlisted_venue":
+            assert unlisted == [True]
+        elif shape in ("relayed", "program_owned"):
+            assert not any(unlisted) and {leg["trader"] for leg in tx_legs} == {trade["trader"]}
+        elif shape == "three_venue_route":
+            assert len(set(programs)) == 3 and not any(unlisted)
+        elif shape == "route_unlisted_leg":
+            assert len(tx_legs) == 3 and unlisted == [False, True, False]
+        elif shape == "split_route":
+            # Two parallel legs sell the same mint, a third sells what they bought together.
+            first, second, third = tx_legs
+            assert first["mint_in"] == second["mint_in"] and first["pool"] != second["pool"]
+            assert third["amount_in"] == first["amount_out"] + second["amount_out"]
+        elif shape in ("curve_buy", "curve_sell"):
+            assert programs == [PUMPFUN_CURVE.program]
+            assert (tx_legs[0]["mint_in"] == SOL.mint) == (shape == "curve_buy")
+        # A trade is its trader's net flows: a chain from the sold mint to the bought one.
+        if not trade["is_arbitrage"]:
+            assert (trade["mint_in"], trade["mint_out"]) == (
+                tx_legs[0]["mint_in"],
+                tx_legs[-1]["mint_out"],
+            )
+            sold = sum(leg["amount_in"] for leg in tx_legs if leg["mint_in"] == trade["mint_in"])
+            assert trade["amount_in"] == sold
+            assert trade["amount_out"] == tx_legs[-1]["amount_out"]
+    # Every shape, a few of each in an epoch; routed shapes run under Jupiter.
+    assert set(SHAPES) <= set(shapes) and min(shapes[s] for s in SHAPES) >= 3
+    assert all(
+        leg["inner_index"] >= 0
+        for leg in swaps["swaps"]
+        if leg["shape"] in ("relayed", "three_venue_route", "split_route")
+    )
+    assert JUPITER_V6 not in {leg["program"] for leg in swaps["swaps"]}
+
+
+def _registry() -> list[dict[str, str]]:
+    path = Path(__file__).parents[2] / "dbt_project" / "seeds" / "dex_programs.csv"
+    with path.open(newline="") as seed:
+        return list(csv.DictReader(seed))
 
 
 def test_signatures_point_at_their_block_positions(market: Market, swaps: dict[str, Any]) -> None:

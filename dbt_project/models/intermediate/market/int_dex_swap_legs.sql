@@ -76,7 +76,7 @@ token_2022_withheld as (
 -- Every transfer a program made (inner, so with a calling instruction), with the mints and
 -- owners of its accounts from the transaction's token balances. SOL counts as wSOL: a pool
 -- holding native SOL and one holding wSOL trade the same asset.
-transfers as (
+instruction_transfers as (
     select
         moves.signature,
         moves.slot,
@@ -129,6 +129,129 @@ transfers as (
             moves.signature = token_2022_withheld.signature
             and moves.transfer_destination = token_2022_withheld.account
     where moves.transfer_amount_raw > 0 and moves.parent_index is not null
+),
+
+sol_balances as (
+    select * from {{ ref('stg_solana__sol_balance_changes') }}
+),
+
+-- A pool holding native SOL (a pump.fun bonding curve) pays a sell by debiting its own lamports
+-- and crediting the seller's (and its fee recipient's): no instruction moves them. Candidates:
+-- transactions where an account other than the fee payer lost lamports and owns a token account
+-- that a transfer paid into.
+native_candidates as (
+    select distinct losers.signature
+    from sol_balances as losers
+    inner join transactions
+        on
+            losers.signature = transactions.signature
+            and losers.account <> transactions.signer
+    inner join instruction_transfers as paid_in
+        on
+            losers.signature = paid_in.signature
+            and losers.account = paid_in.destination_owner
+    where losers.change_lamports < 0
+),
+
+-- There, per account other than the fee payer and token accounts (whose lamports follow wSOL
+-- transfers), the lamport change that System transfers do not account for.
+unexplained_lamports as (
+    select
+        balances.signature,
+        balances.account,
+        balances.change_lamports
+        - coalesce(sum(moves.transfer_amount_raw) filter (
+            where moves.transfer_destination = balances.account
+        ), 0)
+        + coalesce(sum(moves.transfer_amount_raw) filter (
+            where moves.transfer_source = balances.account
+        ), 0) as unexplained_raw
+    from sol_balances as balances
+    inner join transactions
+        on
+            balances.signature = transactions.signature
+            and balances.account <> transactions.signer
+    left join instructions as moves
+        on
+            balances.signature = moves.signature
+            and balances.account in (moves.transfer_source, moves.transfer_destination)
+            and moves.program_id = '{{ var("system_program") }}'
+    where
+        balances.change_lamports <> 0
+        and balances.signature in (select native_candidates.signature from native_candidates)
+        and not exists (
+            select 1
+            from token_accounts
+            where
+                token_accounts.signature = balances.signature
+                and token_accounts.account = balances.account
+        )
+    group by balances.signature, balances.account, balances.change_lamports
+),
+
+-- An account debited so that owns a token account one instruction paid into (the sell into the
+-- curve): that instruction's seller received the debit, less what other accounts but the
+-- seller's were credited (the fee recipient), as wSOL, after its other transfers.
+native_sells as (
+    select
+        paid_in.signature,
+        debits.account,
+        -debits.unexplained_raw as debit_raw,
+        min(paid_in.slot) as slot,
+        min(paid_in.epoch) as epoch,
+        min(paid_in.outer_index) as outer_index,
+        min(paid_in.parent_index) as parent_index,
+        min(paid_in.source_owner) as seller
+    from unexplained_lamports as debits
+    inner join instruction_transfers as paid_in
+        on
+            debits.signature = paid_in.signature
+            and debits.account = paid_in.destination_owner
+            and debits.account <> paid_in.source_owner
+    where debits.unexplained_raw < 0
+    group by paid_in.signature, debits.account, debits.unexplained_raw
+    -- One calling instruction: the same outer instruction and caller in every row.
+    having
+        min(paid_in.outer_index) = max(paid_in.outer_index)
+        and min(paid_in.parent_index) = max(paid_in.parent_index)
+),
+
+native_payouts as (
+    select
+        sells.signature,
+        sells.slot,
+        sells.epoch,
+        sells.outer_index,
+        sells.parent_index,
+        2147483647 as inner_index,
+        null::text as destination,
+        sells.debit_raw - coalesce(sum(credited.unexplained_raw), 0) as amount_raw,
+        sells.debit_raw - coalesce(sum(credited.unexplained_raw), 0) as received_amount_raw,
+        '{{ var("wsol_mint") }}' as mint,
+        9 as decimals,
+        null::text as token_program,
+        sells.account as source_owner,
+        null::text as destination_owner
+    from native_sells as sells
+    left join unexplained_lamports as credited
+        on
+            sells.signature = credited.signature
+            and credited.account not in (sells.account, sells.seller)
+            and credited.unexplained_raw > 0
+    group by
+        sells.signature,
+        sells.slot,
+        sells.epoch,
+        sells.outer_index,
+        sells.parent_index,
+        sells.account,
+        sells.debit_raw
+),
+
+transfers as (
+    select * from instruction_transfers
+    union all
+    select * from native_payouts
 ),
 
 -- The instructions that made transfers.

@@ -87,7 +87,9 @@ trades as (
     select
         legs.*,
         nets.mints_sold = 1 and nets.mints_bought = 1 as route_complete,
-        nets.mints_sold = 0 and legs.first_mint_in = legs.last_mint_out as is_arbitrage,
+        -- A cycle nets every mint to zero but its own, which it gained or lost.
+        nets.mints_sold + nets.mints_bought <= 1
+        and legs.first_mint_in = legs.last_mint_out as is_arbitrage,
         case
             when nets.mints_sold = 1 and nets.mints_bought = 1 then nets.sold_mint
             else legs.first_mint_in
