@@ -176,25 +176,25 @@ class Stop:
         self.deadline = deadline
         self.reason: int | None = None
 
-    def error(self) -> BaseException:
-        if self.reason == signal.SIGALRM:
-            return RunFailed(
-                f"the run passed its {self.deadline:.0f}s deadline (MEVHOUSE_RUN_DEADLINE); "
-                "epochs that finished are kept: run the same command again to go on"
-            )
-        return KeyboardInterrupt()
+    def deadline_passed(self) -> RunFailed:
+        return RunFailed(
+            f"the run passed its {self.deadline:.0f}s deadline (MEVHOUSE_RUN_DEADLINE); "
+            "epochs that finished are kept: run the same command again to go on"
+        )
 
     def check(self) -> None:
         if self.reason is not None:
-            raise self.error()
+            raise KeyboardInterrupt
 
 
 @contextmanager
 def stop_signals(deadline: float) -> Iterator[Stop]:
     """SIGTERM stops the run like Ctrl-C, and so does its deadline (SIGALRM), for good.
 
-    Dagster turns an exception inside a step into a failed step and carries on, so the epoch
-    loop checks `stop` after each epoch; simnet, the epoch locks and connections then close.
+    Both interrupt: Dagster stops a step and its run on KeyboardInterrupt, where any other
+    exception would only fail that step and let the others go on. A passed deadline then
+    leaves this block as RunFailed, which says so. The epoch loop also checks `stop` after
+    each epoch; simnet, the epoch locks and connections then close.
     """
     stop = Stop(deadline)
     if threading.current_thread() is not threading.main_thread():
@@ -203,12 +203,17 @@ def stop_signals(deadline: float) -> Iterator[Stop]:
 
     def interrupt(signum: int, frame: object) -> None:
         stop.reason = signum
-        raise stop.error()
+        raise KeyboardInterrupt
 
     previous = {sig: signal.signal(sig, interrupt) for sig in (signal.SIGTERM, signal.SIGALRM)}
     signal.setitimer(signal.ITIMER_REAL, deadline)
     try:
         yield stop
+    except BaseException:
+        # KeyboardInterrupt, or Dagster's DagsterExecutionInterruptedError for it.
+        if stop.reason == signal.SIGALRM:
+            raise stop.deadline_passed() from None
+        raise
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         for sig, handler in previous.items():
