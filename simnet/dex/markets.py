@@ -49,6 +49,8 @@ METEORA_DLMM = Dex("meteora_dlmm", "LBUZKhRxPF3XUpBCjp4YzTKgLccjZhTSDM9YuVaPwxo"
 PHOENIX = Dex("phoenix", "PhoeNiXZ8ByJGLkxNfZRnkUfjvmuYqLR89jjFHGqdXY", "book", 2)
 PUMPSWAP = Dex("pumpswap", "pAMMBay6oceH9fJKBRHGP5D4bD4sWpmSwMn52FMfXEA", "cp")
 JUPITER_V6 = "JUP6LkbZbjS1jKKwapdHNy74zcZ3tLUZoi5QNyVTaV4"
+# OKX's DEX router, which routes through other routers (Jupiter) as well as DEXes.
+OKX_ROUTER = "6m2CDdhRgxpH4WjvdzxAYbGxwdGUz5MziiL5jek2kBma"
 DEXES = (RAYDIUM_AMM_V4, RAYDIUM_CLMM, ORCA_WHIRLPOOL, METEORA_DLMM, PHOENIX, PUMPSWAP)
 PUMPFUN_CURVE = Dex(
     "pumpfun_bonding_curve", "6EF8rrecthR5Dkzon8Nwu78hRvfCKubJ14M5uBEwF6P", "cp", native_sol=True

@@ -86,6 +86,9 @@ class PlannedTx:
     # The token accounts' owner when it is not the signer: a bot's accounts that several of its
     # wallets sign for.
     owner: str | None = None
+    # A router that calls `program` (itself a router) rather than being it: OKX routing through
+    # Jupiter. Its instruction is the outer one; `program`'s is the first inner one.
+    via: str | None = None
 
     @property
     def outer_index(self) -> int:
@@ -97,6 +100,9 @@ def hop_inner_index(program_kind: str, hop: int) -> int:
     """Return the inner index of a hop's DEX instruction for a direct, routed or searcher tx."""
     if program_kind == "direct":
         return -1
+    if program_kind == "jupiter_via_router":
+        # Jupiter's own instruction comes first, as the outer router's first inner one.
+        return 1 + JUPITER_HOP_INNER * hop
     per_hop = JUPITER_HOP_INNER if program_kind == "jupiter" else SEARCHER_HOP_INNER
     return per_hop * hop
 

@@ -297,7 +297,9 @@ class _Builder:
     def _swap_legs(self) -> tuple[Instruction, list[Instruction], tuple[str, ...], int]:
         tx, idx = self.tx, self.index
         direct = tx.program == tx.legs[0].pool.dex.program and len(tx.legs) == 1
-        depth = 2 if direct else 3
+        # Under an outer router (tx.via) the route program's own calls are one level deeper.
+        dex_depth = 3 if tx.via else 2
+        depth = 2 if direct else dex_depth + 1
         inner: list[Instruction] = []
         logs: list[str] = []
         outer_accounts: list[int] = []
@@ -333,21 +335,30 @@ class _Builder:
                 continue
             data = _discriminator("swap") + struct.pack("<QQ", leg.amount_in, 0)
             inner += [
-                Instruction(idx[spec.dex.program], leg_accounts, data, stack_height=2),
+                Instruction(idx[spec.dex.program], leg_accounts, data, stack_height=dex_depth),
                 *moves,
             ]
-            logs += invoked(spec.dex.program, "Program log: Instruction: Swap", *move_logs, depth=2)
+            logs += invoked(
+                spec.dex.program, "Program log: Instruction: Swap", *move_logs, depth=dex_depth
+            )
             units += _UNITS["dex"]
             if tx.program == JUPITER_V6:
                 event = _discriminator("swap_event") + struct.pack(
                     "<QQ", leg.amount_in, leg.amount_out
                 )
-                inner.append(Instruction(idx[JUPITER_V6], (), event, stack_height=2))
-                logs += invoked(JUPITER_V6, depth=2)
+                inner.append(Instruction(idx[JUPITER_V6], (), event, stack_height=dex_depth))
+                logs += invoked(JUPITER_V6, depth=dex_depth)
         units += 2 * _UNITS["transfer"] * len(tx.legs)
         name = "route" if tx.program == JUPITER_V6 else "swap"
         data = _discriminator(name) + struct.pack("<QQ", tx.legs[0].amount_in, tx.min_out)
         outer = Instruction(idx[tx.program], tuple(outer_accounts), data)
+        if tx.via:
+            # The outer router passes the route's accounts on and calls the route program.
+            inner = [Instruction(outer.program_index, outer.accounts, data, stack_height=2), *inner]
+            logs = list(invoked(tx.program, *logs, depth=2))
+            units += _UNITS["route"]
+            via_data = _discriminator("swap") + struct.pack("<QQ", tx.legs[0].amount_in, tx.min_out)
+            outer = Instruction(idx[tx.via], (*outer.accounts, idx[tx.program]), via_data)
         return outer, inner, tuple(logs), units
 
     def _liquidation(self) -> tuple[Instruction, list[Instruction], tuple[str, ...], int]:
@@ -470,6 +481,8 @@ class _Builder:
         else:
             self.leg_accounts = [self._leg_accounts(leg) for leg in tx.legs]
             self.keys.add(tx.program, False)
+            if tx.via:
+                self.keys.add(tx.via, False)
             self.finish_keys()
             outer, inner, swap_logs, units = self._swap_legs()
             limit = _LIMITS["direct" if len(tx.legs) == 1 else "multi"]

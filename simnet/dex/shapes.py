@@ -9,6 +9,7 @@ a chunk state of their own, so planting them leaves the ordinary market as it wa
 - three_venue_route: a Jupiter route through Orca, Raydium CLMM and Meteora DLMM;
 - route_unlisted_leg: a Jupiter route whose middle leg runs on an unlisted program;
 - split_route: a Jupiter route splitting its input over two pools (parallel legs), then on;
+- two_router_route: OKX's router calling Jupiter, which runs the legs (two routers deep);
 - curve_buy / curve_sell: a pump.fun bonding curve holding native SOL: a buy pays SOL by System
   transfer, a sell is paid by the program debiting the curve's lamports (no transfer);
 - token_2022_fee: a buy of a Token-2022 mint with a transfer fee (transferCheckedWithFee): the
@@ -24,7 +25,7 @@ import numpy as np
 
 from simnet import keys
 from simnet.blocks.producers import WALLETS, wallet
-from simnet.dex.markets import JUPITER_V6, SMART_WALLET, PoolSpec
+from simnet.dex.markets import JUPITER_V6, OKX_ROUTER, SMART_WALLET, PoolSpec
 from simnet.dex.model import Leg, PlannedTx, hop_inner_index
 from simnet.dex.state import ChunkState
 from simnet.dex.tokens import BY_MINT
@@ -36,6 +37,7 @@ SHAPES = (
     "three_venue_route",
     "route_unlisted_leg",
     "split_route",
+    "two_router_route",
     "curve_buy",
     "curve_sell",
     "token_2022_fee",
@@ -67,6 +69,7 @@ class Shapes:
             "three_venue_route": self._three_venue_route,
             "route_unlisted_leg": self._route_unlisted_leg,
             "split_route": self._split_route,
+            "two_router_route": self._two_router_route,
             "curve_buy": self._curve_buy,
             "curve_sell": self._curve_sell,
             "token_2022_fee": self._token_2022_fee,
@@ -161,6 +164,13 @@ class Shapes:
             _DLMM_WIF_SOL, a.amount_out + b.amount_out, False, hop_inner_index("jupiter", 2)
         )
         return self._tx("split_route", self._wallet(g), JUPITER_V6, [a, b, c])
+
+    def _two_router_route(self, g: np.random.Generator, slot: int) -> PlannedTx:
+        # USDC -> SOL (Raydium CLMM) -> WIF (Meteora DLMM), Jupiter's route called by OKX's.
+        hops: list[_Hop] = [(_CLMM_SOL_USDC, False), (_DLMM_WIF_SOL, False)]
+        legs = self._run(hops, self._amount(g, hops[0], slot), "jupiter_via_router")
+        tx = self._tx("two_router_route", self._wallet(g), JUPITER_V6, legs)
+        return dataclasses.replace(tx, via=OKX_ROUTER)
 
     def _curve(self, g: np.random.Generator, slot: int, shape: str, buy: bool) -> PlannedTx:
         hop = (_CURVE_PUMPA_SOL, not buy)  # a = the token, b = native SOL

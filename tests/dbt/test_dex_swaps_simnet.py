@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 from simnet_warehouse import EPOCHS, LoadedWarehouse
 
-from simnet.dex.markets import DEXES, JUPITER_V6, PUMPFUN_CURVE
+from simnet.dex.markets import DEXES, JUPITER_V6, OKX_ROUTER, PUMPFUN_CURVE
 from simnet.dex.shapes import SHAPES
 from simnet.dex.tokens import SOL, USDC, USDT
 from simnet.eval_dex import DexEvaluation, evaluate
@@ -138,17 +138,21 @@ def test_routed_legs_are_flagged(simnet_warehouse: LoadedWarehouse) -> None:
         " on o.signature = s.signature and o.outer_index = s.outer_index and o.inner_index = -1"
     )
     routed = 0
+    # The router a leg is routed by is the one the transaction calls: OKX's, when it calls
+    # Jupiter's (simnet's two_router_route).
+    routers = {JUPITER_V6: "jupiter_v6", OKX_ROUTER: "okx_router"}
     for _, _, inner, is_routed, router_program, router, tx_program, outer_program in rows:
         assert tx_program == outer_program
-        expected = inner >= 0 and outer_program == JUPITER_V6
+        expected = inner >= 0 and outer_program in routers
         assert is_routed == expected
         assert (router_program, router) == (
-            (JUPITER_V6, "jupiter_v6") if expected else (None, None)
+            (outer_program, routers[outer_program]) if expected else (None, None)
         )
         routed += expected
     # Routed legs, inner legs under searchers' own programs, and direct legs all occur.
     assert routed > 100
-    assert any(inner >= 0 and outer != JUPITER_V6 for _, _, inner, *_, outer in rows)
+    assert any(inner >= 0 and outer not in routers for _, _, inner, *_, outer in rows)
+    assert any(outer == OKX_ROUTER for *_, outer in rows)
     assert any(inner == -1 for _, _, inner, *_ in rows)
 
 
