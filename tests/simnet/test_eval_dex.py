@@ -1,4 +1,4 @@
-"""`mevhouse eval dex`: its help, its one-line errors, and the per-shape scoring.
+"""`mevhouse eval dex`: the per-shape scoring (its help and errors: test_eval_cli.py).
 
 The evaluation against a loaded warehouse runs in tests/dbt/test_dex_swaps_simnet.py (it needs
 the shared simnet_warehouse fixture).
@@ -7,28 +7,6 @@ the shared simnet_warehouse fixture).
 from __future__ import annotations
 
 from simnet.eval_dex import UNPLANTED, DexEvaluation, ShapeScore, score_shapes
-from tests.orchestration.in_process import help_text, mevhouse_in_process
-
-
-def test_help_explains_the_options():
-    text = help_text("eval", "dex")
-    for expected in ("--epochs", "--simnet-url", "--profile", "--seed", "precision", "shape"):
-        assert expected in text
-    assert "dex" in help_text("eval")
-
-
-def test_warehouse_without_the_mart_is_one_clear_line(warehouse_url, tmp_path):
-    # The mart check comes first: the simnet URL (nothing listens on port 9) is never asked.
-    result = mevhouse_in_process(
-        "eval",
-        "dex",
-        "--simnet-url",
-        "http://127.0.0.1:9",
-        env={"MEVHOUSE_WAREHOUSE_URL": warehouse_url, "MEVHOUSE_HOME": str(tmp_path)},
-    )
-    assert result.returncode == 2
-    [line] = result.stderr.strip().splitlines()
-    assert line.startswith("mevhouse: error: the warehouse has no marts.fct_dex_trades")
 
 
 def test_scores_per_shape_count_wrong_values_and_unplanted_finds():

@@ -1,4 +1,5 @@
-"""`mevhouse eval mev`: its help, its one-line errors, and the pure parts of the evaluation.
+"""`mevhouse eval mev`: its epoch option and the pure parts of the evaluation (its help and
+mart error: test_eval_cli.py).
 
 The evaluation against a loaded warehouse runs in tests/dbt/test_mev_events.py (it needs the
 shared simnet_warehouse fixture).
@@ -24,29 +25,7 @@ from simnet.eval_mev import (
     replace_generated_section,
     truth_type,
 )
-from tests.orchestration.in_process import help_text, mevhouse_in_process
-
-
-def test_help_explains_the_options():
-    text = help_text("eval", "mev")
-    for expected in ("--epochs", "--simnet-url", "--profile", "--seed", "precision", "recall"):
-        assert expected in text
-    assert "mev" in help_text("eval")
-
-
-def test_warehouse_without_the_mart_is_one_clear_line(warehouse_url, tmp_path):
-    # The mart check comes first: the simnet URL (nothing listens on port 9) is never asked.
-    result = mevhouse_in_process(
-        "eval",
-        "mev",
-        "--simnet-url",
-        "http://127.0.0.1:9",
-        env={"MEVHOUSE_WAREHOUSE_URL": warehouse_url, "MEVHOUSE_HOME": str(tmp_path)},
-    )
-    assert result.returncode == 2
-    [line] = result.stderr.strip().splitlines()
-    assert line.startswith("mevhouse: error: the warehouse has no marts.fct_mev_events")
-    assert "Traceback" not in result.stderr
+from tests.orchestration.in_process import mevhouse_in_process
 
 
 def test_bad_epochs_are_one_clear_line(tmp_path):
