@@ -7,7 +7,6 @@ other fields are plain values, read once when the definitions are built.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
@@ -132,7 +131,6 @@ def build_resources(settings: Settings) -> dict[str, Any]:
         "loading": loading_resource(settings),
         # An object store's URL may carry its keys: then an EnvVar, like the other URLs.
         "exports": ExportsResource(
-            url=_secret(EXPORT_URL_VARIABLE, os.environ.get(EXPORT_URL_VARIABLE))
-            or settings.export_url
+            url=_secret(EXPORT_URL_VARIABLE, settings.export_url_given) or settings.export_url
         ),
     }

@@ -47,6 +47,8 @@ class Settings:
     run_deadline: float = 86_400.0
     # A stage's own URL on a warehouse given by URL, by variable (MEVHOUSE_LOADER_URL, ...).
     role_urls: dict[str, str] = field(default_factory=dict)
+    # MEVHOUSE_EXPORT_URL as given (any fsspec URL; it may carry an object store's keys).
+    export_url_given: str | None = None
 
     @property
     def pg_dir(self) -> Path:
@@ -63,8 +65,8 @@ class Settings:
 
     @property
     def export_url(self) -> str:
-        """MEVHOUSE_EXPORT_URL (any fsspec URL), else `exports/` under MEVHOUSE_HOME."""
-        return os.environ.get(EXPORT_URL_VARIABLE) or str(self.home / "exports")
+        """MEVHOUSE_EXPORT_URL, else `exports/` under MEVHOUSE_HOME."""
+        return self.export_url_given or str(self.home / "exports")
 
 
 def _number(name: str, default: float, high: float, cast: type = float) -> float:
@@ -132,6 +134,7 @@ def load_settings() -> Settings:
             for name in ("MEVHOUSE_LOADER_URL", "MEVHOUSE_TRANSFORMER_URL", "MEVHOUSE_DAGSTER_URL")
             if (url := _url(name, ("postgresql", "postgres")))
         },
+        export_url_given=os.environ.get(EXPORT_URL_VARIABLE) or None,
         run_deadline=_number("MEVHOUSE_RUN_DEADLINE", 86_400.0, 7 * 86_400),
         waits=WaitLimits(
             max_wait=_number("MEVHOUSE_RETRY_AFTER_MAX", WaitLimits.max_wait, 3_600),
