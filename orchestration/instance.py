@@ -35,6 +35,9 @@ concurrency:
         limit: 1
 telemetry:
   enabled: false
+# No community sign-up prompt in the UI: it covers the page an operator opened.
+nux:
+  enabled: false
 """
 
 

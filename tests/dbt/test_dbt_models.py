@@ -283,9 +283,13 @@ def test_blocks_beyond_leader_slots_fail_the_build(warehouse_url: str, tmp_path:
 
     assert not result.success
     failed = {name for name, status in statuses(result, "test").items() if status == "fail"}
-    assert failed == {
-        "expression_is_true_stg_solana__block_production_blocks_produced___leader_slots"
-    }
+    assert failed == {"stg_solana__block_production_row_rules"}
+    # The failing test's own query names the broken rule and how many rows break it.
+    [failing] = [r for r in result.result.results if r.node.name in failed]
+    assert query(warehouse_url, failing.node.compiled_code) == [
+        ("blocks_produced <= leader_slots", 1)
+    ]
+    assert failing.failures == 1
     # The failing staging test stops the mart from being built on bad data.
     assert statuses(result, "model")["fct_validator_epochs"] == "skipped"
 

@@ -148,8 +148,6 @@ def drive_ui(base: str, shots: Path, epochs: list[str]) -> None:
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM)
         page = browser.new_page(viewport={"width": 1400, "height": 4000})
-        skip = page.get_by_role("button", name="Skip")  # the community sign-up prompt
-        page.add_locator_handler(skip, lambda: skip.click())
 
         page.goto(f"{base}/asset-groups")
         for group in groups:

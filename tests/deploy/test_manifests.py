@@ -95,7 +95,9 @@ def test_helm_values_take_secrets_from_kubernetes_secrets_only(helm):
 def test_helm_values_restate_the_production_instance(helm):
     production = read_yaml(DEPLOY / "dagster.yaml")
     extra = helm["additionalInstanceConfig"]
-    assert extra == {k: production[k] for k in ("concurrency", "run_monitoring", "run_retries")}
+    assert extra == {
+        k: production[k] for k in ("concurrency", "run_monitoring", "run_retries", "nux")
+    }
     launcher = helm["runLauncher"]["config"]["k8sRunLauncher"]
     k8s = production["run_launcher"]["config"]
     assert launcher["resources"] == k8s["run_k8s_config"]["container_config"]["resources"]

@@ -107,7 +107,7 @@ def test_definitions_snapshot():
     # dbt tests surface as checks on the models they test.
     dbt_checks = {name for asset, name in checks if asset == "marts/fct_validator_epochs"}
     assert "unique_combination_of_columns_fct_validator_epochs_epoch__vote_account" in dbt_checks
-    assert "not_null_fct_validator_epochs_vote_account" in dbt_checks
+    assert "fct_validator_epochs_row_rules" in dbt_checks
 
     jobs = sorted(job.name for job in defs.resolve_all_job_defs())
     assert jobs == [
