@@ -2,6 +2,7 @@
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator, Mapping
@@ -10,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import dagster as dg
+import psycopg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
 from orchestration.asset_keys import raw_asset_key
@@ -92,11 +94,45 @@ def dbt_models() -> dg.AssetsDefinition:
         context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
     ) -> Iterator[Any]:
         """Build the selected models for one epoch and run their tests."""
-        os.environ.update(libpq_env(warehouse.url(TRANSFORMER)))
+        url = warehouse.url(TRANSFORMER)
+        os.environ.update(libpq_env(url))
         args = [*BUILD, *dbt_vars(context.partition_key)]
-        yield from dbt.cli(args, context=context).stream()
+        invocation = dbt.cli(args, context=context)
+        for event in invocation.stream():
+            if isinstance(event, dg.AssetCheckResult) and not event.passed:
+                event = with_broken_rules(event, invocation.target_path, url)
+            yield event
+        # Each build writes its own target directory (compiled SQL, logs, artifacts: tens of MB
+        # an epoch). stream() raises when dbt fails, so only a failed build's stays, for the
+        # operator to read.
+        shutil.rmtree(invocation.target_path, ignore_errors=True)
 
     return build
+
+
+ROW_RULES = "_row_rules"  # the suffix of a model's row_rules test (tests/generic/row_rules.sql)
+
+
+def with_broken_rules(
+    check: dg.AssetCheckResult, target_path: Path, url: str
+) -> dg.AssetCheckResult:
+    """A failed row_rules check with the rules its rows break in its description: the test's
+    compiled query returns each broken rule and how many rows break it."""
+    name = check.check_name or ""
+    compiled = sorted(target_path.glob(f"compiled/**/{name}.sql"))
+    if not name.endswith(ROW_RULES) or not compiled:
+        return check
+    with psycopg.connect(url) as conn:
+        broken = conn.execute(compiled[0].read_text()).fetchall()
+    text = "; ".join(f"{rule} (rows: {rows})" for rule, rows in broken)
+    return dg.AssetCheckResult(
+        passed=False,
+        asset_key=check.asset_key,
+        check_name=name,
+        metadata={**check.metadata, "broken_rules": text},
+        severity=check.severity,
+        description=f"broken: {text}",
+    )
 
 
 def dbt_executable() -> str:

@@ -7,6 +7,7 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
+import dagster as dg
 import psycopg
 import pytest
 from dbt.cli.main import dbtRunnerResult
@@ -14,7 +15,7 @@ from dbt.contracts.results import RunExecutionResult
 from dbt_harness import assert_all_passed, dbt_env, run_dbt, select
 from raw_fixtures import Rows, load_raw
 
-from orchestration.assets.dbt import BUILD
+from orchestration.assets.dbt import BUILD, with_broken_rules
 from orchestration.summary import collect_summary
 
 # After the one whole-project build (test_build_and_incremental_rebuilds), each build selects
@@ -290,6 +291,14 @@ def test_blocks_beyond_leader_slots_fail_the_build(warehouse_url: str, tmp_path:
         ("blocks_produced <= leader_slots", 1)
     ]
     assert failing.failures == 1
+    # A partition's run says so in the check's description (the asset reads the same query).
+    check = dg.AssetCheckResult(
+        passed=False,
+        asset_key=dg.AssetKey(["staging", "stg_solana__block_production"]),
+        check_name="stg_solana__block_production_row_rules",
+    )
+    described = with_broken_rules(check, tmp_path / "target", warehouse_url)
+    assert described.description == "broken: blocks_produced <= leader_slots (rows: 1)"
     # The failing staging test stops the mart from being built on bad data.
     assert statuses(result, "model")["fct_validator_epochs"] == "skipped"
 

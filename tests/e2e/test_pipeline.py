@@ -7,6 +7,7 @@ import threading
 import urllib.request
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -46,6 +47,7 @@ def counts(url: str) -> dict[str, int]:
 
 
 SLOTS_PER_EPOCH = 2_048
+DBT_TARGETS = Path(__file__).resolve().parents[2] / "dbt_project" / "target"
 SCHEMAS = ["raw_solana", "raw_jito", "quarantine", "staging", "intermediate", "marts"]
 API_KEY = "key-Hn4Wc7Yp1Rk9"
 
@@ -80,6 +82,11 @@ def test_an_epoch_end_to_end_then_idempotent(environment, warehouse_url):
     # The run ends with the market and MEV sections, from the marts this run built.
     assert summary.top_pairs and summary.mev_by_type and summary.flagged_validators is not None
     assert "top pairs by volume" in summary.render()
+
+    # The finished build's dbt target directory (compiled SQL, logs) is gone.
+    with psycopg.connect(warehouse_url) as conn:
+        runs = [r for (r,) in conn.execute("select run_id from dagster.runs").fetchall()]
+    assert runs and not [p for r in runs for p in DBT_TARGETS.glob(f"dbt_models-{r[:7]}-*")]
 
     votes = rpc(simnet_url, "getVoteAccounts", [{"keepUnstakedDelinquents": True}])
     validators = len(votes["current"]) + len(votes["delinquent"])
