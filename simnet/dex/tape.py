@@ -43,6 +43,7 @@ class Market:
         self._listed = len(listed_pools(self.seed))
         self._lock = threading.RLock()
         self._chunks: OrderedDict[tuple[int, int], ChunkTape] = OrderedDict()
+        self._building: dict[tuple[int, int], threading.Lock] = {}
         self._sandwich_bases: dict[int, float] = {}
 
     def chunk_bounds(self, slot: int) -> tuple[int, int]:
@@ -53,20 +54,36 @@ class Market:
         return first, min(first + CHUNK_SLOTS - 1, schedule.last_slot(schedule.epoch(slot)))
 
     def chunk(self, slot: int) -> ChunkTape:
-        """Return the tape of the chunk holding a slot, simulated once and kept in an LRU."""
+        """Return the tape of the chunk holding a slot, simulated once and kept in an LRU.
+
+        A loader asks for a sampled window's blocks side by side: one thread simulates the
+        chunk while the others asking for it wait for its tape instead of simulating it too.
+        """
         first, last = self.chunk_bounds(slot)
         key = (first, last)
         with self._lock:
-            cached = self._chunks.get(key)
+            cached = self._cached(key)
             if cached is not None:
-                self._chunks.move_to_end(key)
                 return cached
-        built = self._simulate(first, last)
-        with self._lock:
-            self._chunks[key] = built
-            if len(self._chunks) > _CHUNK_CACHE:
-                self._chunks.popitem(last=False)
+            building = self._building.setdefault(key, threading.Lock())
+        with building:
+            with self._lock:
+                cached = self._cached(key)
+            if cached is not None:
+                return cached
+            built = self._simulate(first, last)
+            with self._lock:
+                self._chunks[key] = built
+                if len(self._chunks) > _CHUNK_CACHE:
+                    self._chunks.popitem(last=False)
+                self._building.pop(key, None)
         return built
+
+    def _cached(self, key: tuple[int, int]) -> ChunkTape | None:
+        cached = self._chunks.get(key)
+        if cached is not None:
+            self._chunks.move_to_end(key)
+        return cached
 
     def chunks(self, first: int, last: int) -> Iterator[ChunkTape]:
         """Yield, in order, the chunks that hold any slot of [first, last]."""

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import time
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -179,3 +181,23 @@ def _check(
     else:
         (tx,) = txs
         assert tx.program == KLEND and tx.liquidation is not None and not tx.legs
+
+
+def test_blocks_asked_side_by_side_simulate_their_chunk_once(
+    cluster: Cluster, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A sampled window's blocks arrive as concurrent requests: one simulation, one tape.
+    market = Market(cluster)
+    simulate, calls = market._simulate, []
+
+    def slow_simulate(first: int, last: int) -> ChunkTape:
+        calls.append(first)
+        time.sleep(0.2)  # long enough for every thread to ask while it runs
+        return simulate(first, last)
+
+    monkeypatch.setattr(market, "_simulate", slow_simulate)
+    first = cluster.schedule.first_slot(EPOCH) + 2 * CHUNK_SLOTS
+    with ThreadPoolExecutor(SLOTS_PER_WINDOW) as pool:
+        tapes = list(pool.map(market.chunk, range(first, first + SLOTS_PER_WINDOW)))
+    assert calls == [first]
+    assert all(tape is tapes[0] for tape in tapes)
