@@ -10,17 +10,38 @@ whole process tree, PostgreSQL included. Target (issue 17): the 1% sample in ≤
 
 from __future__ import annotations
 
+import json
 import sys
+from datetime import UTC, datetime
+from typing import Any
 
 from bench._pipeline import fresh_home, mib, phase_seconds, require_ok, summary_rows, timed_run
-from bench._report import table, write_result
+from bench._report import RESULTS, table, write_result
 
 SAMPLES = (0.005, 0.01, 0.02)
 TARGET_S = 600
 TARGET_PEAK_MIB = 4096
 
 
+def _sample(row: dict[str, Any]) -> float:
+    return float(row["tx_sample"])
+
+
+def _earlier_rows(measured: set[object]) -> list[dict[str, Any]]:
+    """Rows of the last results file for samples not measured now, with their own date."""
+    path = RESULTS / "mainnet_epoch.json"
+    if not path.is_file():
+        return []
+    earlier = json.loads(path.read_text())
+    return [
+        {"measured_at": earlier["date"], **row}
+        for row in earlier.get("results", [])
+        if row["tx_sample"] not in measured
+    ]
+
+
 def measure(sample: float) -> dict[str, object]:
+    started = datetime.now(UTC).isoformat(timespec="seconds")
     with fresh_home() as home:
         run = timed_run(
             home, ["--profile", "mainnet", "--epochs", "last:1"], MEVHOUSE_TX_SAMPLE=str(sample)
@@ -28,6 +49,7 @@ def measure(sample: float) -> dict[str, object]:
         require_ok(run, f"the mainnet-profile epoch at sample {sample}")
         phases = phase_seconds(home)
     return {
+        "measured_at": started,
         "tx_sample": sample,
         "seconds": round(run.seconds, 1),
         "peak_mib": mib(run.peak_bytes),
@@ -37,10 +59,12 @@ def measure(sample: float) -> dict[str, object]:
 
 
 def main(samples: list[float] | None = None) -> None:
-    """Measure each sample (all of SAMPLES by default); write bench/results/mainnet_epoch.json."""
+    """Measure each sample (all of SAMPLES by default); write bench/results/mainnet_epoch.json,
+    keeping the rows of samples not measured this time (each row says when it was measured)."""
     rows = [measure(sample) for sample in samples or SAMPLES]
     keys = ["tx_sample", "seconds", "peak_mib"]
     print(table([*keys, "phases (s)"], [[r[k] for k in keys] + [r["phase_seconds"]] for r in rows]))
+    rows = sorted([*rows, *_earlier_rows({r["tx_sample"] for r in rows})], key=_sample)
     path = write_result(
         "mainnet_epoch",
         {
