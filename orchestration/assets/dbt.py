@@ -100,7 +100,7 @@ def dbt_models() -> dg.AssetsDefinition:
         invocation = dbt.cli(args, context=context)
         for event in invocation.stream():
             if isinstance(event, dg.AssetCheckResult) and not event.passed:
-                event = with_broken_rules(event, invocation.target_path, url)
+                event = with_broken_rules(event, invocation.manifest, invocation.target_path, url)
             yield event
         # Each build writes its own target directory (compiled SQL, logs, artifacts: tens of MB
         # an epoch). stream() raises when dbt fails, so only a failed build's stays, for the
@@ -110,25 +110,26 @@ def dbt_models() -> dg.AssetsDefinition:
     return build
 
 
-ROW_RULES = "_row_rules"  # the suffix of a model's row_rules test (tests/generic/row_rules.sql)
-
-
 def with_broken_rules(
-    check: dg.AssetCheckResult, target_path: Path, url: str
+    check: dg.AssetCheckResult, manifest: Mapping[str, Any], target_path: Path, url: str
 ) -> dg.AssetCheckResult:
-    """A failed row_rules check with the rules its rows break in its description: the test's
-    compiled query returns each broken rule and how many rows break it."""
-    name = check.check_name or ""
-    compiled = sorted(target_path.glob(f"compiled/**/{name}.sql"))
-    if not name.endswith(ROW_RULES) or not compiled:
+    """A failed row_rules check (tests/generic/row_rules.sql) with the rules its rows break in
+    its description: the test's compiled query returns each broken rule and how many rows break
+    it. Any other check is returned as it is."""
+    unique_id = check.metadata.get("unique_id")
+    node = manifest["nodes"].get(getattr(unique_id, "value", unique_id), {})
+    if (node.get("test_metadata") or {}).get("name") != "row_rules":
+        return check
+    compiled = next(target_path.glob(f"compiled/**/{node['name']}.sql"), None)
+    if compiled is None:
         return check
     with psycopg.connect(url) as conn:
-        broken = conn.execute(compiled[0].read_text()).fetchall()
+        broken = conn.execute(compiled.read_text()).fetchall()
     text = "; ".join(f"{rule} (rows: {rows})" for rule, rows in broken)
     return dg.AssetCheckResult(
         passed=False,
         asset_key=check.asset_key,
-        check_name=name,
+        check_name=check.check_name,
         metadata={**check.metadata, "broken_rules": text},
         severity=check.severity,
         description=f"broken: {text}",

@@ -71,12 +71,15 @@ class Market:
                 cached = self._cached(key)
             if cached is not None:
                 return cached
-            built = self._simulate(first, last)
-            with self._lock:
-                self._chunks[key] = built
-                if len(self._chunks) > _CHUNK_CACHE:
-                    self._chunks.popitem(last=False)
-                self._building.pop(key, None)
+            try:
+                built = self._simulate(first, last)
+                with self._lock:
+                    self._chunks[key] = built
+                    if len(self._chunks) > _CHUNK_CACHE:
+                        self._chunks.popitem(last=False)
+            finally:
+                with self._lock:
+                    self._building.pop(key, None)
         return built
 
     def _cached(self, key: tuple[int, int]) -> ChunkTape | None:

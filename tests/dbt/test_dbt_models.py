@@ -296,8 +296,11 @@ def test_blocks_beyond_leader_slots_fail_the_build(warehouse_url: str, tmp_path:
         passed=False,
         asset_key=dg.AssetKey(["staging", "stg_solana__block_production"]),
         check_name="stg_solana__block_production_row_rules",
+        metadata={"unique_id": failing.node.unique_id},
     )
-    described = with_broken_rules(check, tmp_path / "target", warehouse_url)
+    target = tmp_path / "target"
+    manifest = json.loads((target / "manifest.json").read_text())
+    described = with_broken_rules(check, manifest, target, warehouse_url)
     assert described.description == "broken: blocks_produced <= leader_slots (rows: 1)"
     # The failing staging test stops the mart from being built on bad data.
     assert statuses(result, "model")["fct_validator_epochs"] == "skipped"
