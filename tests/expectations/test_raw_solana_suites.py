@@ -396,6 +396,28 @@ def test_epochs_argument_limits_the_check_and_its_quarantine(wh: Warehouse) -> N
     assert nothing.success and nothing.rows_checked == 0
 
 
+def test_an_epochs_check_never_fetches_the_epochs_rows(wh: Warehouse) -> None:
+    # GX reads a query batch's columns by running its query alone: that statement must return
+    # no rows, or every row of the epochs (millions of instructions) lands in this process.
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    wh.insert("vote_accounts", VOTE_COLUMNS, [vote_row(e, n) for e in (10, 11) for n in range(40)])
+    fetched: list[tuple[str, int]] = []
+
+    def count_rows(_conn: Any, cursor: Any, statement: str, *_: Any) -> None:
+        fetched.append((statement, cursor.rowcount))
+
+    event.listen(Engine, "after_cursor_execute", count_rows)
+    try:
+        result = run_suite(wh.url, "raw_solana.vote_accounts", epochs=[11], run_id="r")
+    finally:
+        event.remove(Engine, "after_cursor_execute", count_rows)
+    assert result.success and result.rows_checked == 40
+    assert fetched, "GX ran no statement through SQLAlchemy"
+    assert max(rows for _, rows in fetched) <= 1, [s for s, n in fetched if n > 1]
+
+
 def test_missing_table_names_it_and_says_to_load_first(wh: Warehouse) -> None:
     wh.conn.execute("drop table raw_solana.epochs")
     with pytest.raises(TableNotFoundError, match=r"raw_solana\.epochs does not exist.*loader"):

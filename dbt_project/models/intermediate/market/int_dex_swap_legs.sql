@@ -1,10 +1,20 @@
+{{
+    config(
+        materialized='incremental',
+        unique_key=['epoch'],
+        post_hook='analyze {{ this }}',
+    )
+}}
+
 -- Swap legs decoded per instruction from its own transfers, whatever the program: one row per
 -- instruction (outer or inner) of a successful transaction whose child SPL Token or SOL
 -- transfers move exactly one mint from the trader's accounts to others and one other mint back.
--- The venue is that instruction's program, named by the dex_programs seed or 'unknown'. Not
--- filtered by epoch: consumers filter it by a literal epoch list (int_dex_swaps,
--- int_token_usd_hourly). The CTEs join on signature alone: slot and epoch follow from it, and
--- repeating them makes the planner take the joins for a few rows and nest loops over them.
+-- The venue is that instruction's program, named by the dex_programs seed or 'unknown'.
+-- Decoded once per epoch into a table (delete+insert by epoch): int_dex_swaps, the hourly
+-- prices, the Jupiter events and the tests all read it, and decoding is most of the cost of a
+-- partition's build. Which epochs a build decodes: macros/dex_decoded_epochs.sql. The CTEs
+-- join on signature alone: slot and epoch follow from it, and repeating them makes the
+-- planner take the joins for a few rows and nest loops over them.
 --
 -- The trader of a leg is the owner of the accounts that paid: of the parties paying in the
 -- instruction (token account owners; the account itself for SOL), the fee payer if it is one,
@@ -12,6 +22,11 @@
 -- searcher's program-owned account), else the one paying first. A leg that contains another leg
 -- (a router's or a bot's program moving the trader's funds around the DEX it calls) is a
 -- wrapper, not a venue: only the innermost legs count.
+
+{%- set decoded_epochs = dex_decoded_epochs() %}
+{%- set in_decoded_epochs -%}
+    {%- if decoded_epochs is none %}true{% else %}epoch in ({{ decoded_epochs | join(', ') }}){% endif -%}
+{%- endset %}
 
 with
 
@@ -24,17 +39,65 @@ lending_programs as (
     select distinct program_id from {{ ref('lending_programs') }}
 ),
 
+-- The transactions in which a program moved tokens or SOL (an inner transfer): only they can
+-- hold a leg, and they are a few percent of an epoch's. Every source below is narrowed to them
+-- before anything is joined, and keeps only the columns used (the CTEs read more than once are
+-- materialized).
+traded as materialized (
+    select distinct signature
+    from {{ ref('stg_solana__instructions') }}
+    where
+        {{ in_decoded_epochs }}
+        and parent_index is not null
+        and transfer_amount_raw > 0
+),
+
 instructions as (
-    select * from {{ ref('stg_solana__instructions') }}
+    select
+        signature,
+        slot,
+        epoch,
+        outer_index,
+        inner_index,
+        parent_index,
+        stack_height,
+        program_id,
+        accounts,
+        transfer_source,
+        transfer_destination,
+        transfer_authority,
+        transfer_mint,
+        transfer_amount_raw
+    from {{ ref('stg_solana__instructions') }}
+    where {{ in_decoded_epochs }} and signature in (select traded.signature from traded)
 ),
 
 transactions as (
-    select * from {{ ref('stg_solana__transactions') }}
-    where success
+    select
+        signature,
+        position,
+        signer,
+        fee_lamports,
+        priority_fee_lamports,
+        programs
+    from {{ ref('stg_solana__transactions') }}
+    where
+        {{ in_decoded_epochs }}
+        and success
+        and signature in (select traded.signature from traded)
 ),
 
 token_accounts as (
-    select * from {{ ref('stg_solana__token_balance_changes') }}
+    select
+        signature,
+        account,
+        owner,
+        mint,
+        decimals,
+        token_program,
+        change_raw
+    from {{ ref('stg_solana__token_balance_changes') }}
+    where {{ in_decoded_epochs }} and signature in (select traded.signature from traded)
 ),
 
 -- Token-2022 transfer fees: a transfer of a mint with the fee extension credits its
@@ -132,7 +195,12 @@ instruction_transfers as (
 ),
 
 sol_balances as (
-    select * from {{ ref('stg_solana__sol_balance_changes') }}
+    select
+        signature,
+        account,
+        change_lamports
+    from {{ ref('stg_solana__sol_balance_changes') }}
+    where {{ in_decoded_epochs }} and signature in (select traded.signature from traded)
 ),
 
 -- A pool holding native SOL (a pump.fun bonding curve) pays a sell by debiting its own lamports
@@ -166,7 +234,9 @@ unexplained_lamports as (
         + coalesce(sum(moves.transfer_amount_raw) filter (
             where moves.transfer_source = balances.account
         ), 0) as unexplained_raw
-    from sol_balances as balances
+    from native_candidates as candidates
+    inner join sol_balances as balances
+        on candidates.signature = balances.signature
     inner join transactions
         on
             balances.signature = transactions.signature
@@ -178,7 +248,6 @@ unexplained_lamports as (
             and moves.program_id = '{{ var("system_program") }}'
     where
         balances.change_lamports <> 0
-        and balances.signature in (select native_candidates.signature from native_candidates)
         and not exists (
             select 1
             from token_accounts
@@ -510,7 +579,11 @@ legs as (
 ),
 
 blocks as (
-    select * from {{ ref('stg_solana__blocks') }}
+    select
+        slot,
+        block_time
+    from {{ ref('stg_solana__blocks') }}
+    where {{ in_decoded_epochs }}
 ),
 
 final as (

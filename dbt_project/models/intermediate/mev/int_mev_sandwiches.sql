@@ -333,6 +333,25 @@ ordered_signatures as (
     group by sandwich_key
 ),
 
+-- The fees of the searcher's transactions, each once. A join, not a subquery per sandwich:
+-- that scanned every transaction of the epoch once for each sandwich.
+run_fees as (
+    select
+        own.sandwich_key,
+        sum(fees.fee_lamports) as fee_lamports
+    from (
+        select distinct
+            runs.sandwich_key,
+            searcher_signatures.signature
+        from runs
+        cross join
+            lateral unnest(runs.front_signatures || runs.back_signatures)
+                as searcher_signatures (signature)
+    ) as own
+    inner join transactions as fees on own.signature = fees.signature
+    group by own.sandwich_key
+),
+
 final as (
     select
         runs.epoch,
@@ -369,11 +388,7 @@ final as (
             (runs.front_out_raw - runs.back_in_raw) / power(10::numeric, runs.front_decimals_out)
         ) as inventory_amount,
         runs.hour,
-        (
-            select sum(fees.fee_lamports)
-            from transactions as fees
-            where fees.signature = any(runs.front_signatures || runs.back_signatures)
-        ) as fee_lamports,
+        run_fees.fee_lamports,
         victims.victim_loss_usd,
         case
             when not victims.loss_estimated then null
@@ -392,6 +407,7 @@ final as (
     from runs
     inner join victims on runs.sandwich_key = victims.sandwich_key
     inner join ordered_signatures as ordered on runs.sandwich_key = ordered.sandwich_key
+    left join run_fees on runs.sandwich_key = run_fees.sandwich_key
     where
         runs.same_wrapper
         and runs.back_out_raw > runs.front_in_raw
