@@ -2,7 +2,6 @@
     config(
         materialized='incremental',
         unique_key=['epoch'],
-        post_hook='analyze {{ this }}',
     )
 }}
 

@@ -1,6 +1,7 @@
--- Materialized as a table and analyzed: the MEV models join it several times, and a view's
--- (or an unanalyzed table's) row estimates lead the planner to re-run it per row.
-{{ config(materialized='table', post_hook='analyze {{ this }}') }}
+-- Materialized as a table (analyzed after the build, macros/analyze_built_table.sql): the MEV
+-- models join it several times, and a view's row estimates lead the planner to re-run it per
+-- row.
+{{ config(materialized='table') }}
 
 -- Liquidations: an outer or inner instruction of a lending program (seed lending_programs:
 -- Kamino Lend, marginfi, Save, Drift, Jupiter Lend) whose data starts with the seed's bytes of

@@ -1,12 +1,7 @@
--- Materialized as a table and analyzed: the MEV models join it several times, and a view's
--- (or an unanalyzed table's) row estimates lead the planner to re-run it per row.
--- int_dex_swaps is analyzed first: freshly loaded, it may have no statistics yet, and the
--- self-joins below then run as nested loops for minutes instead of a second.
-{{ config(
-    materialized='table',
-    pre_hook="analyze {{ ref('int_dex_swaps') }}",
-    post_hook='analyze {{ this }}',
-) }}
+-- Materialized as a table (analyzed after the build, macros/analyze_built_table.sql): the MEV
+-- models join it several times, and a view's row estimates lead the planner to re-run it per
+-- row.
+{{ config(materialized='table') }}
 
 -- Sandwiches, by the rules of sandwich-finder (docs/mev.md cites each): on one pool, a run of
 -- one or more front-runs, victims (other parties) trading the same way, then a run of one or

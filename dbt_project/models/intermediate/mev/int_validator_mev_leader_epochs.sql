@@ -97,10 +97,12 @@ slot_credits as (
     cross join (
         values (0, 0.2), (1, 1.0), (2, 0.6), (3, 0.4), (4, 0.2)
     ) as slot_weights (slot_offset, credit_weight)
-    -- Within the epoch: a build of one epoch then sees the same credits as a full build.
+    -- Within the epoch: a build of one epoch then sees the same credits as a full build. The
+    -- slot is the join key (not `blocks.slot + offset`, which only a join on the epoch, every
+    -- block against every sandwich, can evaluate).
     inner join sandwich_starts
         on
-            blocks.slot + slot_weights.slot_offset = sandwich_starts.slot
+            blocks.slot = sandwich_starts.slot - slot_weights.slot_offset
             and blocks.epoch = sandwich_starts.epoch
     group by blocks.slot
 ),
