@@ -33,6 +33,13 @@ _DEFAULT_KWARGS: dict[str, Any] = {
 _DEFAULT_IGNORE_ROW_IF = {"both_values_are_missing", "all_values_are_missing"}
 
 
+# The value each "between" expectation bounds: the column's, or its length (GX's `length()`).
+_BETWEEN: dict[str, Callable[[sql.Composable], sql.Composable]] = {
+    "expect_column_values_to_be_between": lambda col: col,
+    "expect_column_value_lengths_to_be_between": lambda col: sql.SQL("length({})").format(col),
+}
+
+
 class UnsupportedExpectationError(ValueError):
     """An expectation whose failing rows this module cannot select exactly."""
 
@@ -116,18 +123,19 @@ def failing_rows(
     elif expectation_type == "expect_compound_columns_to_be_unique":
         _check_kwargs(expectation_type, kwargs, {"column_list"})
         build = _duplicates(list(kwargs["column_list"]))
-    elif expectation_type == "expect_column_values_to_be_between":
+    elif expectation_type in _BETWEEN:
         known = {"column", "min_value", "max_value", "strict_min", "strict_max"}
         _check_kwargs(expectation_type, kwargs, known)
         col = _col(kwargs["column"])
+        value = _BETWEEN[expectation_type](col)
         bounds: list[sql.Composable] = []
         if kwargs.get("min_value") is not None:
             op = ">" if kwargs.get("strict_min") else ">="
-            bounds.append(sql.SQL("{} {} %(min_value)s").format(col, sql.SQL(op)))
+            bounds.append(sql.SQL("{} {} %(min_value)s").format(value, sql.SQL(op)))
             params["min_value"] = kwargs["min_value"]
         if kwargs.get("max_value") is not None:
             op = "<" if kwargs.get("strict_max") else "<="
-            bounds.append(sql.SQL("{} {} %(max_value)s").format(col, sql.SQL(op)))
+            bounds.append(sql.SQL("{} {} %(max_value)s").format(value, sql.SQL(op)))
             params["max_value"] = kwargs["max_value"]
         if not bounds:
             raise UnsupportedExpectationError(f"{expectation_type} needs min_value or max_value")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from expectations.raw_solana import at_least_zero, pubkeys
-from expectations.suite import SuiteSpec
+from expectations.raw_solana import at_least_zero
+from expectations.suite import SuiteSpec, base58
 
 if TYPE_CHECKING:
     from great_expectations.expectations import Expectation
@@ -21,7 +21,7 @@ def validators() -> list[Expectation]:
         gxe.ExpectColumnValuesToBeBetween(
             column="mev_commission_bps", min_value=0, max_value=10_000
         ),
-        *pubkeys("vote_account"),
+        *base58("vote_account"),
     ]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from expectations.suite import BASE58_PUBKEY_REGEX, SuiteSpec
+from expectations.suite import SuiteSpec, base58
 
 if TYPE_CHECKING:
     from great_expectations.expectations import Expectation
@@ -14,14 +14,6 @@ def at_least_zero(*columns: str) -> list[Expectation]:
     import great_expectations.expectations as gxe
 
     return [gxe.ExpectColumnValuesToBeBetween(column=c, min_value=0) for c in columns]
-
-
-def pubkeys(*columns: str) -> list[Expectation]:
-    import great_expectations.expectations as gxe
-
-    return [
-        gxe.ExpectColumnValuesToMatchRegex(column=c, regex=BASE58_PUBKEY_REGEX) for c in columns
-    ]
 
 
 def _observed_after(strictly: bool) -> Expectation:
@@ -40,8 +32,7 @@ def vote_accounts() -> list[Expectation]:
         gxe.ExpectColumnValuesToBeBetween(column="activated_stake", min_value=0),
         gxe.ExpectColumnValuesToBeBetween(column="commission", min_value=0, max_value=100),
         gxe.ExpectColumnValuesToBeBetween(column="credits", min_value=0),
-        gxe.ExpectColumnValuesToMatchRegex(column="vote_pubkey", regex=BASE58_PUBKEY_REGEX),
-        gxe.ExpectColumnValuesToMatchRegex(column="node_pubkey", regex=BASE58_PUBKEY_REGEX),
+        *base58("vote_pubkey", "node_pubkey"),
         # A snapshot can describe an epoch that has closed, never one still to come.
         gxe.ExpectColumnPairValuesAToBeGreaterThanB(
             column_A="observed_epoch", column_B="epoch", or_equal=True
@@ -62,7 +53,7 @@ def block_production() -> list[Expectation]:
         gxe.ExpectColumnPairValuesAToBeGreaterThanB(
             column_A="last_slot", column_B="first_slot", or_equal=True
         ),
-        gxe.ExpectColumnValuesToMatchRegex(column="identity", regex=BASE58_PUBKEY_REGEX),
+        *base58("identity"),
     ]
 
 
@@ -96,7 +87,7 @@ def epoch_credits() -> list[Expectation]:
         gxe.ExpectColumnPairValuesAToBeGreaterThanB(
             column_A="credits", column_B="previous_credits", or_equal=True
         ),
-        *pubkeys("vote_pubkey"),
+        *base58("vote_pubkey"),
         _observed_after(strictly=True),
     ]
 
@@ -117,7 +108,7 @@ def inflation_rewards() -> list[Expectation]:
         gxe.ExpectColumnPairValuesAToBeGreaterThanB(
             column_A="post_balance", column_B="amount", or_equal=True
         ),
-        *pubkeys("vote_pubkey"),
+        *base58("vote_pubkey"),
     ]
 
 
@@ -125,7 +116,7 @@ def cluster_nodes() -> list[Expectation]:
     """One row per gossip node and epoch it was observed in."""
     return [
         *at_least_zero("observed_epoch", "feature_set"),
-        *pubkeys("identity"),
+        *base58("identity"),
     ]
 
 
@@ -142,7 +133,7 @@ def validator_history() -> list[Expectation]:
         gxe.ExpectColumnPairValuesAToBeGreaterThanB(
             column_A="leader_slots", column_B="blocks_produced", or_equal=True
         ),
-        *pubkeys("vote_pubkey"),
+        *base58("vote_pubkey"),
         _observed_after(strictly=True),
     ]
 

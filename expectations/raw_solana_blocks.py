@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from expectations.suite import BASE58_PUBKEY_REGEX, SuiteSpec
+from expectations.suite import SIGNATURE_LENGTHS, SuiteSpec, base58
 
 if TYPE_CHECKING:
     from great_expectations.expectations import Expectation
 
-# A transaction signature: 64 bytes in base58 (up to 88 characters).
-BASE58_SIGNATURE_REGEX = r"^[1-9A-HJ-NP-Za-km-z]{64,88}$"
 # The quarantine selects rows by regex, not by set membership: enums are written as regexes.
 STATUS_REGEX = r"^(produced|skipped)$"
 REWARD_TYPE_REGEX = r"^(Fee|Rent|Voting|Staking)$"
@@ -20,12 +18,6 @@ def _at_least_zero(*columns: str) -> list[Expectation]:
     import great_expectations.expectations as gxe
 
     return [gxe.ExpectColumnValuesToBeBetween(column=c, min_value=0) for c in columns]
-
-
-def _base58(regex: str, *columns: str) -> list[Expectation]:
-    import great_expectations.expectations as gxe
-
-    return [gxe.ExpectColumnValuesToMatchRegex(column=c, regex=regex) for c in columns]
 
 
 def blocks() -> list[Expectation]:
@@ -54,7 +46,7 @@ def blocks() -> list[Expectation]:
         gxe.ExpectColumnPairValuesAToBeGreaterThanB(
             column_A="transaction_count", column_B="failed_transaction_count", or_equal=True
         ),
-        *_base58(BASE58_PUBKEY_REGEX, "leader", "blockhash", "previous_blockhash"),
+        *base58("leader", "blockhash", "previous_blockhash"),
     ]
 
 
@@ -67,7 +59,7 @@ def block_rewards() -> list[Expectation]:
         gxe.ExpectColumnValuesToMatchRegex(column="reward_type", regex=REWARD_TYPE_REGEX),
         *_at_least_zero("lamports", "post_balance"),
         gxe.ExpectColumnValuesToBeBetween(column="commission", min_value=0, max_value=100),
-        *_base58(BASE58_PUBKEY_REGEX, "pubkey"),
+        *base58("pubkey"),
     ]
 
 
@@ -79,7 +71,7 @@ def sampled_windows() -> list[Expectation]:
         *_at_least_zero("epoch"),
         gxe.ExpectColumnValuesToBeBetween(column="sample_rate", min_value=0, max_value=1),
         *_at_least_zero("window_start"),
-        *_base58(BASE58_PUBKEY_REGEX, "leader"),
+        *base58("leader"),
     ]
 
 
@@ -88,8 +80,8 @@ def transactions() -> list[Expectation]:
     return [
         *_at_least_zero("epoch"),
         *_at_least_zero("slot", "position", "fee", "priority_fee", "compute_units"),
-        *_base58(BASE58_SIGNATURE_REGEX, "signature"),
-        *_base58(BASE58_PUBKEY_REGEX, "signer"),
+        *base58("signature", lengths=SIGNATURE_LENGTHS),
+        *base58("signer"),
     ]
 
 
@@ -102,7 +94,7 @@ def instructions() -> list[Expectation]:
         *_at_least_zero("slot", "outer_index", "transfer_amount"),
         gxe.ExpectColumnValuesToBeBetween(column="inner_index", min_value=-1),
         gxe.ExpectColumnValuesToBeBetween(column="parent_index", min_value=-1),
-        *_base58(BASE58_PUBKEY_REGEX, "program_id"),
+        *base58("program_id"),
     ]
 
 
@@ -111,7 +103,7 @@ def token_balance_changes() -> list[Expectation]:
     return [
         *_at_least_zero("epoch"),
         *_at_least_zero("slot", "account_index", "decimals", "pre_amount", "post_amount"),
-        *_base58(BASE58_PUBKEY_REGEX, "account", "mint", "owner", "program_id"),
+        *base58("account", "mint", "owner", "program_id"),
     ]
 
 
@@ -120,7 +112,7 @@ def sol_balance_changes() -> list[Expectation]:
     return [
         *_at_least_zero("epoch"),
         *_at_least_zero("slot", "account_index", "pre_lamports", "post_lamports"),
-        *_base58(BASE58_PUBKEY_REGEX, "account"),
+        *base58("account"),
     ]
 
 

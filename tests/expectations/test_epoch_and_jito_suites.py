@@ -16,6 +16,7 @@ from expectations import SUITES, run_suite
 SLOTS = 432_000
 BETWEEN = "expect_column_values_to_be_between"
 REGEX = "expect_column_values_to_match_regex"
+LENGTHS = "expect_column_value_lengths_to_be_between"
 PAIR = "expect_column_pair_values_a_to_be_greater_than_b"
 NOT_NULL = "expect_column_values_to_not_be_null"
 
@@ -101,7 +102,7 @@ CASES: dict[str, Case] = {
                 (PAIR, "credits,previous_credits"),
             ),
             ({"earned": -3}, (BETWEEN, "earned")),
-            ({"vote_pubkey": "vote-one"}, (REGEX, "vote_pubkey")),
+            ({"vote_pubkey": "vote-one" * 5}, (REGEX, "vote_pubkey")),
             ({"observed_epoch": 10}, (PAIR, "observed_epoch,epoch")),
             ({"previous_credits": None}, (NOT_NULL, "previous_credits")),
         ],
@@ -120,6 +121,7 @@ CASES: dict[str, Case] = {
             ({"amount": -1}, (BETWEEN, "amount")),
             ({"post_balance": 5}, (PAIR, "post_balance,amount")),
             ({"vote_pubkey": "0" * 44}, (REGEX, "vote_pubkey")),
+            ({"vote_pubkey": "2" * 45}, (LENGTHS, "vote_pubkey")),
         ],
     ),
     "raw_solana.cluster_nodes": (
@@ -139,7 +141,7 @@ CASES: dict[str, Case] = {
             ({"mev_commission_bps": 10_001}, (BETWEEN, "mev_commission_bps")),
             ({"mev_rewards": -5}, (BETWEEN, "mev_rewards")),
             ({"active_stake": -5}, (BETWEEN, "active_stake")),
-            ({"vote_account": "not-a-key"}, (REGEX, "vote_account")),
+            ({"vote_account": "2" * 31}, (LENGTHS, "vote_account")),
         ],
     ),
     "raw_jito.mev_rewards": (

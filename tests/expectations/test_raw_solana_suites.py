@@ -229,6 +229,7 @@ def test_vote_account_failures_are_reported_and_quarantined_once(
         vote_row(10, 101, commission=150),
         vote_row(10, 102, vote_pubkey="not-a-key"),
         vote_row(10, 103, node_pubkey="0" * 44),
+        vote_row(10, 106, node_pubkey="2" * 31),
         vote_row(10, 104, observed_epoch=9),
         vote_row(10, 105, credits=-1),
         vote_row(10, 3, commission=7),  # the same (epoch, vote_pubkey) as a clean row
@@ -238,7 +239,7 @@ def test_vote_account_failures_are_reported_and_quarantined_once(
     for _ in range(2):
         result = run_suite(wh.url, "raw_solana.vote_accounts", run_id="run-1")
         assert not result.success
-        assert result.rows_checked == 27
+        assert result.rows_checked == 28
         failures = by_check(result)
         assert set(failures) == {
             ("expect_column_values_to_be_between", "activated_stake"),
@@ -246,6 +247,8 @@ def test_vote_account_failures_are_reported_and_quarantined_once(
             ("expect_column_values_to_be_between", "credits"),
             ("expect_column_values_to_match_regex", "vote_pubkey"),
             ("expect_column_values_to_match_regex", "node_pubkey"),
+            ("expect_column_value_lengths_to_be_between", "vote_pubkey"),
+            ("expect_column_value_lengths_to_be_between", "node_pubkey"),
             ("expect_column_pair_values_a_to_be_greater_than_b", "observed_epoch,epoch"),
             ("expect_compound_columns_to_be_unique", "epoch,vote_pubkey"),
         }
@@ -260,6 +263,11 @@ def test_vote_account_failures_are_reported_and_quarantined_once(
         regex = "expect_column_values_to_match_regex"
         assert failures[(regex, "vote_pubkey")].sample_keys == sample(102, vote_pubkey="not-a-key")
         assert failures[(regex, "node_pubkey")].sample_keys == sample(103)
+        # A pattern and a length: "not-a-key" fails both, 31 base58 characters the length only.
+        lengths = "expect_column_value_lengths_to_be_between"
+        not_a_key = sample(102, vote_pubkey="not-a-key")
+        assert failures[(lengths, "vote_pubkey")].sample_keys == not_a_key
+        assert failures[(lengths, "node_pubkey")].sample_keys == sample(106)
         pair = failures[
             ("expect_column_pair_values_a_to_be_greater_than_b", "observed_epoch,epoch")
         ]
@@ -269,9 +277,9 @@ def test_vote_account_failures_are_reported_and_quarantined_once(
         assert duplicate.sample_keys == sample(3) * 2
         assert all(f.unexpected_count == 1 for f in result.failures if f is not duplicate)
 
-        assert result.quarantined_rows == 8
+        assert result.quarantined_rows == 10
         quarantined = wh.quarantined("vote_accounts", "run-1")
-        assert len(quarantined) == 8  # the second run replaced the first run's copies
+        assert len(quarantined) == 10  # the second run replaced the first run's copies
         for failure in result.failures:
             rows = [r for e, c, r in quarantined if (e, c) == (failure.expectation, failure.column)]
             assert len(rows) == failure.unexpected_count
@@ -282,24 +290,24 @@ def test_vote_account_failures_are_reported_and_quarantined_once(
         assert commission_row["node_pubkey"] == key("node101")
         assert {"_dlt_id", "_dlt_load_id", "root_slot"} <= commission_row.keys()
 
-    assert wh.count("select count(*) from raw_solana.vote_accounts") == 27
+    assert wh.count("select count(*) from raw_solana.vote_accounts") == 28
     # GX's counts and the quarantine's SQL agreed on every expectation.
     assert not [r for r in caplog.records if r.name.startswith("expectations")]
     lines = result.summary().splitlines()
     assert lines[0] == (
-        f"raw_solana.vote_accounts: failed 7 of {result.evaluated} expectations on 27 rows;"
-        " 8 row(s) copied to quarantine (run_id=run-1)"
+        f"raw_solana.vote_accounts: failed 9 of {result.evaluated} expectations on 28 rows;"
+        " 10 row(s) copied to quarantine (run_id=run-1)"
     )
-    assert len(lines) == 8
+    assert len(lines) == 10
     assert (
         "raw_solana.vote_accounts expect_column_values_to_be_between(commission): 1 row(s) failed,"
         f" e.g. epoch=10 vote_pubkey={key('vote101')}"
     ) in lines
 
     other = run_suite(wh.url, "raw_solana.vote_accounts", run_id="run-2")
-    assert other.quarantined_rows == 8
-    assert len(wh.quarantined("vote_accounts", "run-1")) == 8
-    assert wh.count("select count(*) from quarantine.raw_solana__vote_accounts") == 16
+    assert other.quarantined_rows == 10
+    assert len(wh.quarantined("vote_accounts", "run-1")) == 10
+    assert wh.count("select count(*) from quarantine.raw_solana__vote_accounts") == 20
 
 
 def test_missing_keys_fail_not_null_only(wh: Warehouse) -> None:
@@ -511,7 +519,8 @@ def test_quarantine_selects_exactly_the_rows_gx_counts(
     assert not [r.getMessage() for r in caplog.records if r.name.startswith("expectations")]
 
     not_null, unique = "expect_column_values_to_not_be_null", "expect_compound_columns_to_be_unique"
-    between, regex = "expect_column_values_to_be_between", "expect_column_values_to_match_regex"
+    between = "expect_column_values_to_be_between"
+    lengths = "expect_column_value_lengths_to_be_between"
     pair = "expect_column_pair_values_a_to_be_greater_than_b"
     assert counts == {
         "raw_solana.vote_accounts": {
@@ -521,8 +530,8 @@ def test_quarantine_selects_exactly_the_rows_gx_counts(
             (not_null, "observed_epoch"): 1,
             (unique, "epoch,vote_pubkey"): 2,
             (between, "commission"): 1,
-            (regex, "vote_pubkey"): 1,
-            (regex, "node_pubkey"): 1,
+            (lengths, "vote_pubkey"): 1,
+            (lengths, "node_pubkey"): 1,
             (pair, "observed_epoch,epoch"): 1,
         },
         "raw_solana.block_production": {
