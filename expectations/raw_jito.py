@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from expectations.raw_solana import at_least_zero
-from expectations.suite import SuiteSpec, base58
+from expectations.suite import SuiteSpec, at_least_zero, base58
 
 if TYPE_CHECKING:
     from great_expectations.expectations import Expectation

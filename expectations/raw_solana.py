@@ -4,16 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from expectations.suite import SuiteSpec, base58
+from expectations.suite import SuiteSpec, at_least_zero, base58
 
 if TYPE_CHECKING:
     from great_expectations.expectations import Expectation
-
-
-def at_least_zero(*columns: str) -> list[Expectation]:
-    import great_expectations.expectations as gxe
-
-    return [gxe.ExpectColumnValuesToBeBetween(column=c, min_value=0) for c in columns]
 
 
 def _observed_after(strictly: bool) -> Expectation:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from expectations.suite import SIGNATURE_LENGTHS, SuiteSpec, base58
+from expectations.suite import SIGNATURE_LENGTHS, SuiteSpec, at_least_zero, base58
 
 if TYPE_CHECKING:
     from great_expectations.expectations import Expectation
@@ -14,20 +14,14 @@ STATUS_REGEX = r"^(produced|skipped)$"
 REWARD_TYPE_REGEX = r"^(Fee|Rent|Voting|Staking)$"
 
 
-def _at_least_zero(*columns: str) -> list[Expectation]:
-    import great_expectations.expectations as gxe
-
-    return [gxe.ExpectColumnValuesToBeBetween(column=c, min_value=0) for c in columns]
-
-
 def blocks() -> list[Expectation]:
     """One row per slot of a loaded epoch: produced with its header, or skipped."""
     import great_expectations.expectations as gxe
 
     return [
-        *_at_least_zero("epoch"),
+        *at_least_zero("epoch"),
         gxe.ExpectColumnValuesToMatchRegex(column="status", regex=STATUS_REGEX),
-        *_at_least_zero(
+        *at_least_zero(
             "slot",
             "block_height",
             "transaction_count",
@@ -55,9 +49,9 @@ def block_rewards() -> list[Expectation]:
     import great_expectations.expectations as gxe
 
     return [
-        *_at_least_zero("epoch"),
+        *at_least_zero("epoch"),
         gxe.ExpectColumnValuesToMatchRegex(column="reward_type", regex=REWARD_TYPE_REGEX),
-        *_at_least_zero("lamports", "post_balance"),
+        *at_least_zero("lamports", "post_balance"),
         gxe.ExpectColumnValuesToBeBetween(column="commission", min_value=0, max_value=100),
         *base58("pubkey"),
     ]
@@ -68,9 +62,9 @@ def sampled_windows() -> list[Expectation]:
     import great_expectations.expectations as gxe
 
     return [
-        *_at_least_zero("epoch"),
+        *at_least_zero("epoch"),
         gxe.ExpectColumnValuesToBeBetween(column="sample_rate", min_value=0, max_value=1),
-        *_at_least_zero("window_start"),
+        *at_least_zero("window_start"),
         *base58("leader"),
     ]
 
@@ -78,8 +72,8 @@ def sampled_windows() -> list[Expectation]:
 def transactions() -> list[Expectation]:
     """The non-vote transactions of sampled windows."""
     return [
-        *_at_least_zero("epoch"),
-        *_at_least_zero("slot", "position", "fee", "priority_fee", "compute_units"),
+        *at_least_zero("epoch"),
+        *at_least_zero("slot", "position", "fee", "priority_fee", "compute_units"),
         *base58("signature", lengths=SIGNATURE_LENGTHS),
         *base58("signer"),
     ]
@@ -90,8 +84,8 @@ def instructions() -> list[Expectation]:
     import great_expectations.expectations as gxe
 
     return [
-        *_at_least_zero("epoch"),
-        *_at_least_zero("slot", "outer_index", "transfer_amount"),
+        *at_least_zero("epoch"),
+        *at_least_zero("slot", "outer_index", "transfer_amount"),
         gxe.ExpectColumnValuesToBeBetween(column="inner_index", min_value=-1),
         gxe.ExpectColumnValuesToBeBetween(column="parent_index", min_value=-1),
         *base58("program_id"),
@@ -101,8 +95,8 @@ def instructions() -> list[Expectation]:
 def token_balance_changes() -> list[Expectation]:
     """Pre and post token balances per account of the stored transactions."""
     return [
-        *_at_least_zero("epoch"),
-        *_at_least_zero("slot", "account_index", "decimals", "pre_amount", "post_amount"),
+        *at_least_zero("epoch"),
+        *at_least_zero("slot", "account_index", "decimals", "pre_amount", "post_amount"),
         *base58("account", "mint", "owner", "program_id"),
     ]
 
@@ -110,8 +104,8 @@ def token_balance_changes() -> list[Expectation]:
 def sol_balance_changes() -> list[Expectation]:
     """SOL balances before and after, for the accounts a stored transaction changed."""
     return [
-        *_at_least_zero("epoch"),
-        *_at_least_zero("slot", "account_index", "pre_lamports", "post_lamports"),
+        *at_least_zero("epoch"),
+        *at_least_zero("slot", "account_index", "pre_lamports", "post_lamports"),
         *base58("account"),
     ]
 

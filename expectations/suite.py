@@ -20,6 +20,12 @@ PUBKEY_LENGTHS = (32, 44)
 SIGNATURE_LENGTHS = (64, 88)
 
 
+def at_least_zero(*columns: str) -> list[Expectation]:
+    import great_expectations.expectations as gxe
+
+    return [gxe.ExpectColumnValuesToBeBetween(column=c, min_value=0) for c in columns]
+
+
 def base58(*columns: str, lengths: tuple[int, int] = PUBKEY_LENGTHS) -> list[Expectation]:
     """Each column base58 of a length within `lengths`: a pattern and a length expectation, not
     one pattern with `{32,44}` in it, which PostgreSQL evaluates ten times slower (8.6 s against

@@ -17,7 +17,7 @@
     {%- endfor -%}
     {%- if neighbours and is_incremental() -%}
         {%- set held_query -%}
-            select distinct epoch from {{ this }} where epoch in ({{ neighbours | join(', ') }})
+            select distinct epoch from {{ this }} where {{ epoch_in('epoch', neighbours) }}
         {%- endset -%}
         {%- set held = run_query(held_query).columns[0].values() | map('int') | list -%}
         {%- set neighbours = neighbours | reject('in', held) | list -%}

@@ -37,9 +37,19 @@
 
 {# A boolean SQL expression keeping the selected epochs: `<column> in (...)`, or `true`. #}
 {% macro epoch_filter(column='epoch') -%}
-    {%- set epochs = selected_epochs() -%}
+    {{ epoch_in(column, selected_epochs()) }}
+{%- endmacro %}
+
+
+{#
+    A boolean SQL expression keeping the given epochs: `<column> in (...)`; `true` for none
+    (every epoch), `false` for an empty list.
+#}
+{% macro epoch_in(column, epochs) -%}
     {%- if epochs is none -%}
         true
+    {%- elif epochs | length == 0 -%}
+        false
     {%- else -%}
         {{ column }} in ({{ epochs | join(', ') }})
     {%- endif -%}

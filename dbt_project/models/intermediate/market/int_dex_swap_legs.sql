@@ -22,10 +22,7 @@
 -- (a router's or a bot's program moving the trader's funds around the DEX it calls) is a
 -- wrapper, not a venue: only the innermost legs count.
 
-{%- set decoded_epochs = dex_decoded_epochs() %}
-{%- set in_decoded_epochs -%}
-    {%- if decoded_epochs is none %}true{% else %}epoch in ({{ decoded_epochs | join(', ') }}){% endif -%}
-{%- endset %}
+{%- set in_decoded_epochs = epoch_in('epoch', dex_decoded_epochs()) %}
 
 with
 

@@ -55,9 +55,7 @@ priced_range as (
 legs as (
     select * from {{ ref('int_dex_swap_legs') }}
     where
-        {%- if priced_epochs %} epoch in ({{ priced_epochs | join(', ') }})
-        {%- else %} false
-        {%- endif %}
+        {{ epoch_in('epoch', priced_epochs) }}
         and hour >= (select priced_range.from_time from priced_range)
         and hour < (select priced_range.to_time from priced_range)
 ),
