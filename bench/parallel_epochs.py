@@ -131,9 +131,11 @@ def per_epoch_size(url: str, epochs: int) -> list[list[object]]:
     """Rows and MiB (table and indexes) per epoch of the largest raw and mart tables."""
     with psycopg.connect(url) as conn:
         tables = conn.execute(
-            "select n.nspname, c.relname, pg_total_relation_size(c.oid) from pg_class c"
+            # A partitioned table's size is its partitions' (pg_partition_tree: itself if plain).
+            "select n.nspname, c.relname, (select sum(pg_total_relation_size(t.relid))"
+            " from pg_partition_tree(c.oid) as t) from pg_class c"
             " join pg_namespace n on n.oid = c.relnamespace"
-            " where c.relkind = 'r' and n.nspname in ('raw_solana', 'raw_jito', 'marts')"
+            " where c.relkind in ('r', 'p') and n.nspname in ('raw_solana', 'raw_jito', 'marts')"
             " and c.relname not like '\\_dlt%%' order by 3 desc limit 12"
         ).fetchall()
         sizes = []

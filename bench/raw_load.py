@@ -4,7 +4,8 @@ The same Arrow rows (synthetic, shaped like the real tables: base58 keys, JSON t
 go into the same PostgreSQL table twice: once through `solana_blocks`' table transformers and
 pipeline (Arrow pages -> CSV files that dlt imports -> COPY, append), once as CSV written by
 pyarrow and streamed with psycopg's COPY FROM STDIN; both include turning Arrow rows into CSV.
-Each path runs twice and the best time counts; the table is emptied between runs.
+Each path runs twice and the best time counts; the table (partitioned by epoch, as the loader
+makes it) is emptied between runs.
 MEVHOUSE_WAREHOUSE_URL picks the server; else an embedded one in a temporary directory.
 """
 
@@ -29,8 +30,10 @@ import pyarrow.csv as pacsv
 from bench._report import table, write_result
 from ingestion.blocks import blocks_pipeline, load_blocks
 from ingestion.blocks.files import CsvFile, write_page
+from ingestion.blocks.partitions import prepare_sql
 from ingestion.blocks.source import table_resources
 from ingestion.blocks.tables import BLOCK_REWARDS, TOKEN_BALANCE_CHANGES, TRANSACTIONS, Table
+from ingestion.raw_tables import RAW_TABLES
 from orchestration.warehouse import dlt_credentials
 from orchestration.warehouse.embedded import EmbeddedPostgres
 
@@ -146,7 +149,11 @@ def dlt_load(url: str, pipelines_dir: str, name: str, rows: pa.Table) -> None:
 
         return [r for r in table_resources(pages) if r.name == name]
 
-    load_blocks(blocks_pipeline(dlt_credentials(url), pipelines_dir), source())
+    load_blocks(blocks_pipeline(dlt_credentials(url), pipelines_dir), source(), epochs_of(rows))
+
+
+def epochs_of(rows: pa.Table) -> list[int]:
+    return sorted(rows.column("epoch").unique().to_pylist())
 
 
 def copy_load(url: str, name: str, rows: pa.Table) -> None:
@@ -179,7 +186,8 @@ def measure(url: str, pipelines: str, name: str, n: int) -> dict[str, Any]:
         with psycopg.connect(url, autocommit=True) as conn:
             conn.execute(f"truncate raw_solana.{name}")
 
-    dlt_load(url, pipelines, name, rows.slice(0, 1_000))  # creates the table
+    with psycopg.connect(url, autocommit=True) as conn:  # the table, as the loader makes it
+        conn.execute(prepare_sql(epochs_of(rows), [RAW_TABLES[f"raw_solana.{name}"]]).encode())
     copy_s = _best(lambda: copy_load(url, name, rows), truncate)
     dlt_s = _best(lambda: dlt_load(url, pipelines, name, rows), truncate)
     with psycopg.connect(url) as conn:

@@ -33,6 +33,13 @@ _SQL_TYPES = {
     AMOUNT: "numeric",
     JSON: "jsonb",
 }
+# The types dlt's postgres destination creates for them, for tables created before dlt loads
+# them (ingestion/blocks/partitions.py); tests/ingestion/test_partitions.py compares with dlt's.
+_DDL_TYPES = _SQL_TYPES | {
+    TEXT: "varchar",
+    TIME: "timestamp with time zone",
+    AMOUNT: "numeric(20,0)",
+}
 
 
 @dataclass(frozen=True)
@@ -44,6 +51,10 @@ class Column:
     @property
     def sql_type(self) -> str:
         return _SQL_TYPES[self.type]
+
+    @property
+    def ddl_type(self) -> str:
+        return _DDL_TYPES[self.type]
 
 
 @dataclass(frozen=True)

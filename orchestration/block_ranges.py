@@ -23,7 +23,7 @@ def load_range(
         dlt_credentials(loader_url), loading.pipelines_dir, epoch=epoch, slots=slots
     )
     config = BlocksConfig(sample_rate=loading.tx_sample, slots=slots)
-    load_blocks(pipe, make_source(rpc, [epoch], config))
+    load_blocks(pipe, make_source(rpc, [epoch], config), [epoch])
     return rows_loaded(pipe)
 
 

@@ -39,6 +39,8 @@ $$;
 -- events and schedules live in `dagster` (orchestration/instance.py), which reads no data.
 create schema if not exists raw_solana authorization mevhouse_loader;
 create schema if not exists raw_jito authorization mevhouse_loader;
+-- The block-level tables' epoch partitions (ingestion/blocks/partitions.py), read through them.
+create schema if not exists raw_solana_partitions authorization mevhouse_loader;
 create schema if not exists raw_solana_staging authorization mevhouse_loader;
 create schema if not exists raw_jito_staging authorization mevhouse_loader;
 create schema if not exists quarantine authorization mevhouse_loader;
@@ -66,8 +68,9 @@ begin
         left join pg_class as c
             on c.relnamespace = n.oid and c.relkind in ('r', 'p', 'v', 'm')
         where n.nspname in (
-            'raw_solana', 'raw_jito', 'raw_solana_staging', 'raw_jito_staging', 'quarantine',
-            'staging', 'intermediate', 'marts', 'mevhouse', 'dagster'
+            'raw_solana', 'raw_solana_partitions', 'raw_jito', 'raw_solana_staging',
+            'raw_jito_staging', 'quarantine', 'staging', 'intermediate', 'marts', 'mevhouse',
+            'dagster'
         )
     loop
         if item.nspowner <> item.owner::regrole then

@@ -26,11 +26,11 @@ from pathlib import Path
 from typing import Any
 
 import dlt
-from dlt.destinations.exceptions import DatabaseUndefinedRelation
 from dlt.extract.source import DltSource
 
 from ingestion.blocks.fetch import Batching, Page, fetch_page
 from ingestion.blocks.files import CsvFile, write_page
+from ingestion.blocks.partitions import prepare_sql
 from ingestion.blocks.pipeline import PIPELINE_NAME
 from ingestion.blocks.progress import Progress
 from ingestion.blocks.ranges import RangeError, claim, epoch_coverage, show
@@ -109,6 +109,7 @@ def solana_blocks(rpc: RpcConfig, epochs: list[int], config: BlocksConfig) -> An
                 f"blocks of epoch(s) {', '.join(map(str, epochs))}",
                 sum(len(r) for r in todo.values()),
             )
+            _prepare_partitions([e for e, slots in todo.items() if slots])
             for epoch, slots in todo.items():
                 if not slots:
                     continue
@@ -174,25 +175,27 @@ def _table_resource(pages: Any, table: Table) -> Any:
     return rows
 
 
+def _prepare_partitions(epochs: list[int]) -> None:
+    """The tables, partitioned by epoch, and the epochs' partitions (partitions.py)."""
+    if epochs:
+        with dlt.current.pipeline().sql_client() as client:
+            client.execute_sql(prepare_sql(epochs))
+
+
 def _delete_unsaved(epoch: int, from_slot: int, stop: int) -> None:
     """Remove rows of `epoch` from the saved cursor to the end of this load's slots: leftovers
     of a load that died (never another range's rows)."""
     pipeline = dlt.current.pipeline()
     with pipeline.sql_client() as client:
-        if not client.has_dataset():
-            return
         for table in TABLES:
             column = "window_start" if table.name == "sampled_windows" else "slot"
             name = client.make_qualified_table_name(table.name)
-            try:
-                client.execute_sql(
-                    f"DELETE FROM {name} WHERE epoch = %s AND {column} >= %s AND {column} < %s",
-                    epoch,
-                    from_slot,
-                    stop,
-                )
-            except DatabaseUndefinedRelation:
-                continue  # not created yet: nothing to clean
+            client.execute_sql(
+                f"DELETE FROM {name} WHERE epoch = %s AND {column} >= %s AND {column} < %s",
+                epoch,
+                from_slot,
+                stop,
+            )
 
 
 def make_source(rpc: RpcConfig, epochs: list[int], config: BlocksConfig | None = None) -> DltSource:

@@ -89,6 +89,6 @@ def raw_solana_blocks_assets() -> dg.AssetsDefinition:
                 assert isinstance(event, dg.MaterializeResult) and event.asset_key is not None
                 rows = dg.MetadataValue.int(rows_loaded(pipe)[event.asset_key.path[-1]])
                 yield event._replace(metadata={**(event.metadata or {}), "rows_loaded": rows})
-        analyze_tables(pipe)
+        analyze_tables(pipe, [int(context.partition_key)])
 
     return load

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -10,9 +11,12 @@ from urllib.parse import unquote, urlsplit
 import psycopg
 from psycopg import sql
 
+from ingestion.blocks.partitions import partition_plain_tables
 from ingestion.urls import redact_url
 from orchestration.settings import ConfigError, Settings
 from orchestration.warehouse.embedded import EmbeddedPostgres
+
+log = logging.getLogger(__name__)
 
 ROLES_SQL = Path(__file__).resolve().parents[2] / "deploy" / "sql" / "roles.sql"
 SCHEMAS = ("raw_solana", "raw_jito", "staging", "intermediate", "marts", "quarantine")
@@ -95,11 +99,14 @@ def check_connection(url: str) -> None:
 
 
 def init_warehouse(url: str, passwords: dict[str, str] | None = None) -> None:
-    """Create the schemas and roles (deploy/sql/roles.sql), and set passwords; idempotent."""
+    """Create the schemas and roles (deploy/sql/roles.sql), set passwords, and partition the
+    block-level tables an older mevhouse left plain; idempotent."""
     with psycopg.connect(url, autocommit=True) as conn:
         # Concurrent runs initialise at once; the catalog updates would collide.
         conn.execute("select pg_advisory_lock(hashtext('mevhouse.init'))")
         conn.execute(ROLES_SQL.read_text().encode())
+        for table in partition_plain_tables(conn):
+            log.warning("partitioned %s by epoch (an older mevhouse had made it plain)", table)
         for role, password in (passwords or {}).items():
             conn.execute(
                 sql.SQL("alter role {} password {}").format(

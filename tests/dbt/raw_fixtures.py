@@ -1,8 +1,9 @@
 """Raw tables for dbt tests, created with SQL from their declarations (ingestion/raw_tables.py).
 
-dlt loads these tables in the pipeline; dbt tests create them here instead (with dlt's
-`_dlt_load_id` and `_dlt_id` columns) and fill them from plain dicts, so every dbt test starts
-from the same contract.
+dlt loads these tables in the pipeline; dbt tests create them here instead (the epoch-level
+ones with dlt's `_dlt_load_id` and `_dlt_id` columns, the block-level ones partitioned by epoch
+as the loader makes them) and fill them from plain dicts, so every dbt test starts from the same
+contract.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
+from ingestion.blocks.partitions import PARTITIONED, prepare_sql
+from ingestion.blocks.partitions import SCHEMA as PARTITION_SCHEMA
 from ingestion.raw_tables import RAW_TABLES as DECLARED
 
 # Column name -> SQL type per raw table, in declaration order (ingestion/raw_tables.py).
@@ -29,12 +32,16 @@ Rows = dict[str, list[dict[str, Any]]]
 
 
 def create_raw_tables(conn: psycopg.Connection[Any]) -> None:
-    """Drop raw and dbt's schemas, then create every raw table, empty."""
-    for schema in (*DBT_SCHEMAS, "raw_solana", "raw_jito"):
+    """Drop raw and dbt's schemas, then create every raw table, empty: the block-level ones
+    partitioned by epoch as the loader makes them, the others with their key."""
+    for schema in (*DBT_SCHEMAS, "raw_solana", "raw_jito", PARTITION_SCHEMA):
         conn.execute(sql.SQL("drop schema if exists {} cascade").format(sql.Identifier(schema)))
     conn.execute("create schema raw_solana")
     conn.execute("create schema raw_jito")
+    conn.execute(prepare_sql([]).encode())
     for table, columns in RAW_TABLES.items():
+        if DECLARED[table] in PARTITIONED:
+            continue
         definitions: list[sql.Composable] = [
             sql.SQL("{} {}").format(sql.Identifier(name), sql.SQL(kind))
             for name, kind in columns.items()
@@ -57,17 +64,25 @@ def insert_rows(
     conn: psycopg.Connection[Any], table: str, rows: Iterable[Mapping[str, Any]]
 ) -> None:
     """Copy dict rows into a raw table; columns a row omits are null."""
+    rows = list(rows)
+    # dlt's bookkeeping columns: on the tables of its own rows, not on those of imported files.
+    bookkeeping = ["_dlt_load_id", "_dlt_id"]
+    if DECLARED[table] in PARTITIONED:
+        epochs = {row.get("epoch") for row in rows}
+        conn.execute(prepare_sql([e for e in epochs if e is not None], [DECLARED[table]]).encode())
+        bookkeeping = []
     columns = list(RAW_TABLES[table])
-    statement = sql.SQL("copy {} ({}, _dlt_load_id, _dlt_id) from stdin").format(
+    statement = sql.SQL("copy {} ({}) from stdin").format(
         sql.Identifier(*table.split(".")),
-        sql.SQL(", ").join(map(sql.Identifier, columns)),
+        sql.SQL(", ").join(map(sql.Identifier, [*columns, *bookkeeping])),
     )
     with conn.cursor() as cur, cur.copy(statement) as copy:
         for i, row in enumerate(rows):
             unknown = set(row) - set(columns)
             if unknown:
                 raise ValueError(f"{table} has no columns {sorted(unknown)}")
-            copy.write_row([*(row.get(name) for name in columns), "load", f"{table}/{i}"])
+            ids = ["load", f"{table}/{i}"] if bookkeeping else []
+            copy.write_row([*(row.get(name) for name in columns), *ids])
 
 
 def load_raw(warehouse_url: str, rows: Rows) -> None:

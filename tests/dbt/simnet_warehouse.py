@@ -55,9 +55,16 @@ class LoadedWarehouse:
             return conn.execute(sql, params).fetchall()
 
 
-def load_all(warehouse_url: str, simnet_url: str, pipelines_dir: Path) -> None:
-    """Load EPOCHS' epoch-level, block-level and Jito data as the Dagster assets do."""
-    epochs = list(EPOCHS)
+def load_all(
+    warehouse_url: str,
+    simnet_url: str,
+    pipelines_dir: Path,
+    epochs: list[int] | None = None,
+    sample_rate: float = 1.0,
+) -> None:
+    """Load the epochs' (EPOCHS by default) epoch-level, block-level and Jito data as the
+    Dagster assets do."""
+    epochs = list(EPOCHS) if epochs is None else epochs
     rpc = solana.RpcConfig(simnet_url, max_rps=1_000, concurrency=8)
     credentials = dlt_credentials(warehouse_url)
     for name, source in (
@@ -73,7 +80,7 @@ def load_all(warehouse_url: str, simnet_url: str, pipelines_dir: Path) -> None:
         )
         pipeline.run(source).raise_on_failed_jobs()
     pipeline = blocks_pipeline(credentials, str(pipelines_dir))
-    load_blocks(pipeline, blocks_source(rpc, epochs, BlocksConfig(sample_rate=1.0)))
+    load_blocks(pipeline, blocks_source(rpc, epochs, BlocksConfig(sample_rate=sample_rate)), epochs)
 
 
 @contextmanager

@@ -450,7 +450,14 @@ def test_loaded_blocks_that_differ_from_production_fail_with_the_numbers(
     leaders = ["node_a"] * 4 + ["node_b"] * 4
     skipped = {8 + 3}  # node_a's fourth slot
     rows["raw_solana.blocks"] = [
-        {"slot": 0, "epoch": 700, "leader": "node_a", "status": "produced", "fee_rewards": 0},
+        {
+            "slot": 0,
+            "epoch": 700,
+            "leader": "node_a",
+            "status": "produced",
+            "fee_rewards": 0,
+            "transactions_loaded": False,
+        },
         *(
             {
                 "slot": 8 + i,
@@ -458,6 +465,7 @@ def test_loaded_blocks_that_differ_from_production_fail_with_the_numbers(
                 "leader": leader,
                 "status": "skipped" if 8 + i in skipped else "produced",
                 "fee_rewards": None if 8 + i in skipped else 0,
+                "transactions_loaded": False,
             }
             for i, leader in enumerate(leaders)
         ),
@@ -527,6 +535,7 @@ def history_rows() -> Rows:
             "leader": node,
             "status": "produced",
             "fee_rewards": 1_000_000,
+            "transactions_loaded": False,
         }
         for e in epochs
         for i, node in enumerate(("node_a", "node_b", "node_a"))

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from dbt_harness import parsed_manifest
 from simnet_warehouse import EPOCHS, LoadedWarehouse
 
 from simnet.dex.markets import DEXES, JUPITER_V6, OKX_ROUTER, PUMPFUN_CURVE
@@ -200,3 +201,34 @@ def test_usd_values(simnet_warehouse: LoadedWarehouse) -> None:
     assert len(rows) == 2
     for _, via_sol, direct in rows:
         assert abs(via_sol / direct - 1) < Decimal("0.02")
+
+
+def test_built_tables_have_statistics_and_epoch_keyed_ones_an_epoch_index(
+    simnet_warehouse: LoadedWarehouse,
+):
+    """After a fresh build every intermediate and mart table has been analyzed (the post-hook),
+    and each incremental table keyed by epoch first has its epoch index (read by epoch)."""
+    manifest = parsed_manifest()
+    epoch_keyed = {
+        (node.schema, node.name)
+        for node in manifest.nodes.values()
+        if node.resource_type == "model"
+        and node.config.materialized == "incremental"
+        and _first_key(node.config.unique_key) == "epoch"
+    }
+    assert len(epoch_keyed) > 15
+    tables = simnet_warehouse.query(
+        "select n.nspname, c.relname, c.reltuples >= 0,"
+        " exists (select 1 from pg_index as i inner join pg_class as x on x.oid = i.indexrelid"
+        " where i.indrelid = c.oid and x.relname = c.relname || '__epoch')"
+        " from pg_class as c inner join pg_namespace as n on n.oid = c.relnamespace"
+        " where n.nspname in ('intermediate', 'marts') and c.relkind = 'r'"
+    )
+    assert [t for t in tables if not t[2]] == []
+    indexed = {(schema, name) for schema, name, _, has_index in tables if has_index}
+    assert indexed == epoch_keyed
+
+
+def _first_key(unique_key: str | list[str] | None) -> str | None:
+    keys = [unique_key] if isinstance(unique_key, str) else (unique_key or [])
+    return keys[0] if keys else None

@@ -34,7 +34,7 @@ def test_the_loaders_create_the_declared_tables(simnet_raw: LoadedWarehouse) -> 
         " a.attnotnull from pg_attribute as a"
         " inner join pg_class as c on c.oid = a.attrelid"
         " inner join pg_namespace as n on n.oid = c.relnamespace"
-        " where n.nspname in ('raw_solana', 'raw_jito') and c.relkind = 'r'"
+        " where n.nspname in ('raw_solana', 'raw_jito') and c.relkind in ('r', 'p')"
         " and a.attnum > 0 and not a.attisdropped and a.attname not like '\\_dlt\\_%%'"
         " order by c.relname, a.attnum"
     )

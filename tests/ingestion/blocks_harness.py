@@ -60,7 +60,7 @@ def load(
     """Load epochs as the Dagster asset does; return the rows loaded per table."""
     pipeline = blocks_pipeline(dlt_credentials(warehouse_url), str(pipelines_dir))
     rpc_config = RpcConfig(rpc_url, **(rpc or {"max_rps": 500, "concurrency": 8}))
-    load_blocks(pipeline, make_source(rpc_config, list(epochs), BlocksConfig(**config)))
+    load_blocks(pipeline, make_source(rpc_config, list(epochs), BlocksConfig(**config)), epochs)
     return rows_loaded(pipeline)
 
 

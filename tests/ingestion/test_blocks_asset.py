@@ -7,6 +7,8 @@ import dagster as dg
 from dagster_dlt import DagsterDltResource
 
 from ingestion.blocks import TABLES
+from ingestion.blocks.partitions import SCHEMA as PARTITION_SCHEMA
+from ingestion.blocks.partitions import partition_name
 from orchestration.assets.raw_solana_blocks import raw_solana_blocks_assets
 from orchestration.partitions import EPOCHS
 from orchestration.resources import build_resources
@@ -55,12 +57,14 @@ def test_an_epoch_partition_loads_with_counts_and_progress(warehouse_url, tmp_pa
         assert rates == (0.5,)
         logs = [e.user_message for e in instance.all_logs(first.run_id)]
         assert any("512/512 slots (100%)" in line for line in logs)
-        # Every table is analyzed after the load, ready for the dbt build that follows.
+        # Every table's partition of the epoch is analyzed after the load, ready for the dbt
+        # build that follows.
         analyzed = one(
             warehouse_url,
             "select count(*) filter (where last_analyze is not null), count(*)"
-            " from pg_stat_user_tables where schemaname = 'raw_solana' and relname = any(%s)",
-            [table.name for table in TABLES],
+            " from pg_stat_user_tables where schemaname = %s and relname = any(%s)",
+            PARTITION_SCHEMA,
+            [partition_name(table, EPOCH) for table in TABLES],
         )
         assert analyzed == (len(TABLES), len(TABLES))
 
