@@ -26,6 +26,10 @@ class RpcError(Exception):
         self.message = message
         self.data = data
 
+    def __reduce__(self) -> tuple[type[RpcError], tuple[int, str, Any]]:
+        # Pickled whole: a block render worker sends its error back to the server.
+        return (type(self), (self.code, self.message, self.data))
+
     def to_json(self) -> dict[str, Any]:
         """Return the error object as mainnet's RPC spells it."""
         body: dict[str, Any] = {"code": self.code, "message": self.message}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing as mp
+import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,6 +17,8 @@ START_TIMEOUT_S = 120
 def _serve(profile: str, seed: int, options: dict[str, Any], conn: Connection, stop: Event) -> None:
     from simnet.server import start_simnet
 
+    # This process runs nothing else yet: it may fork a full-block renderer per core.
+    options.setdefault("render_workers", os.cpu_count() or 1)
     with start_simnet(profile, seed=seed, **options) as handle:
         conn.send(handle.url)
         stop.wait()

@@ -7,15 +7,18 @@ import socket
 import struct
 import threading
 import time
+from functools import partial
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import SplitResult, parse_qs, urlsplit
 
 from simnet import kobe
+from simnet.blocks.render_workers import RenderWorkers
 from simnet.cluster import Cluster
 from simnet.faults import FaultInjector
 from simnet.faults import parse as parse_faults
+from simnet.methods.blocks import render_full_block
 from simnet.profiles import get_profile
 from simnet.rpc import Dispatcher
 from simnet.truth import epoch_truth, market_truth, validators_truth
@@ -216,10 +219,11 @@ class SimnetHandle:
         self._thread.start()
 
     def stop(self) -> None:
-        """Stop serving and close the listening socket."""
+        """Stop serving, close the listening socket and end the render workers."""
         self.server.shutdown()
         self.server.server_close()
         self._thread.join()
+        _close_workers(self.cluster)
 
     def __enter__(self) -> SimnetHandle:
         return self
@@ -234,12 +238,20 @@ def make_server(
     host: str = "127.0.0.1",
     port: int = 0,
     faults: str | None = None,
+    render_workers: int = 0,
     **overrides: Any,
 ) -> tuple[ThreadingHTTPServer, Cluster]:
-    """Build (without starting) the HTTP server for a profile, seed, fault spec and overrides."""
+    """Build (without starting) the HTTP server for a profile, seed, fault spec and overrides.
+
+    `render_workers` > 0 forks that many processes to render full blocks (render_workers.py):
+    only from a process that runs no other threads yet, as simnet_process's child does."""
     if faults is not None:
         overrides["faults"] = faults
     cluster = Cluster(get_profile(profile, seed, **overrides))
+    if render_workers > 0:
+        cluster.blocks.workers = RenderWorkers(
+            partial(render_full_block, cluster.blocks), render_workers
+        )
     injector = FaultInjector(parse_faults(cluster.profile.faults), seed)
     handler = type(
         "SimnetHandler", (_Handler,), {"dispatcher": Dispatcher(cluster), "injector": injector}
@@ -255,10 +267,19 @@ def start_simnet(
     host: str = "127.0.0.1",
     port: int = 0,
     faults: str | None = None,
+    render_workers: int = 0,
     **overrides: Any,
 ) -> SimnetHandle:
     """Start simnet in a daemon thread (port 0 picks a free one) and return its handle."""
-    return SimnetHandle(*make_server(profile, seed, host, port, faults, **overrides))
+    return SimnetHandle(
+        *make_server(profile, seed, host, port, faults, render_workers, **overrides)
+    )
+
+
+def _close_workers(cluster: Cluster) -> None:
+    if cluster.blocks.workers is not None:
+        cluster.blocks.workers.close()
+        cluster.blocks.workers = None
 
 
 def serve_forever(
@@ -282,3 +303,4 @@ def serve_forever(
         pass
     finally:
         server.server_close()
+        _close_workers(cluster)

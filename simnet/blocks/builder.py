@@ -27,6 +27,7 @@ from simnet.rng import item_uniform, key64
 from simnet.validators import LAMPORTS_PER_SOL, Validator
 
 if TYPE_CHECKING:
+    from simnet.blocks.render_workers import RenderWorkers
     from simnet.cluster import Cluster
 
 # Producer ids per block position; DEX holds the market tape's swaps and MEV bundles.
@@ -170,6 +171,8 @@ class BlockBuilder:
             item_uniform(key64(self.seed, "legacy-voters"), np.arange(len(population)))
             < cluster.profile.legacy_vote_share
         )
+        # Forked renderers of full blocks, when the server has them (render_workers.py).
+        self.workers: RenderWorkers | None = None
         self._lock = threading.RLock()
         self._economics: OrderedDict[int, EpochEconomics] = OrderedDict()
         self._plans: OrderedDict[int, BlockPlan] = OrderedDict()

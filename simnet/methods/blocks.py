@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import orjson
@@ -14,6 +14,7 @@ from simnet.blocks.model import Transaction
 from simnet.blocks.signatures import locate
 from simnet.blocks.voting import VoteProducer
 from simnet.cluster import Cluster
+from simnet.dex.tape import CHUNK_SLOTS
 from simnet.errors import (
     BLOCK_NOT_AVAILABLE,
     LONG_TERM_STORAGE_SLOT_SKIPPED,
@@ -180,7 +181,7 @@ def _max_version(config: dict[str, Any]) -> int | None:
     return version
 
 
-def get_block(cluster: Cluster, raw: Any) -> dict[str, Any]:
+def get_block(cluster: Cluster, raw: Any) -> dict[str, Any] | orjson.Fragment:
     """Answer getBlock for a produced, finalized slot."""
     slot_raw, cfg = params.positional(raw, 2)
     slot = params.u64(slot_raw)
@@ -202,16 +203,43 @@ def get_block(cluster: Cluster, raw: Any) -> dict[str, Any]:
         header = builder.header(slot)
         assert header is not None  # _available checked the slot was produced
         return block_header(builder, header, rewards)
-    plan = builder.plan(slot)
+    request = FullBlock(slot, encoding, details, rewards, versioned)
+    if builder.workers is None:
+        return full_block(builder, request)
+    # The same bytes from a forked worker, the one that simulates the slot's market chunk.
+    first, _ = builder.market.chunk_bounds(slot)
+    return orjson.Fragment(builder.workers.render(first // CHUNK_SLOTS, request))
+
+
+class FullBlock(NamedTuple):
+    """What a getBlock answer with transactions depends on, besides the cluster."""
+
+    slot: int
+    encoding: str
+    details: str
+    rewards: bool
+    versioned: bool
+
+
+def full_block(builder: BlockBuilder, request: FullBlock) -> dict[str, Any]:
+    """A produced slot's block with its transactions (or their signatures)."""
+    plan = builder.plan(request.slot)
     assert plan is not None
-    if details in ("full", "accounts") and not versioned and plan.has_versioned():
+    if request.details in ("full", "accounts") and not request.versioned and plan.has_versioned():
         raise _unsupported_version()
-    block = block_header(builder, plan, rewards)
-    if details == "signatures":
+    block = block_header(builder, plan, request.rewards)
+    if request.details == "signatures":
         block["signatures"] = [tx.signature for tx in builder.transactions(plan)]
     else:
-        block["transactions"] = _transactions(builder, plan, encoding, details, rewards, versioned)
+        block["transactions"] = _transactions(
+            builder, plan, request.encoding, request.details, request.rewards, request.versioned
+        )
     return block
+
+
+def render_full_block(builder: BlockBuilder, request: FullBlock) -> bytes:
+    """full_block as the answer's JSON: what a render worker sends back."""
+    return dumps(full_block(builder, request))
 
 
 def block_header(
