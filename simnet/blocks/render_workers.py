@@ -33,6 +33,10 @@ class RenderWorkers:
             pid = os.fork()
             if pid == 0:  # the worker: serve until the server closes its end, then leave
                 ours.close()
+                # The earlier workers' server ends came along with the fork: held open here,
+                # they would keep those workers from ever seeing their pipe close.
+                for _, earlier, _ in self._workers:
+                    earlier.close()
                 _serve(Connection(theirs.detach()), render)
                 os._exit(0)
             theirs.close()
