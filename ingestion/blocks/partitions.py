@@ -26,9 +26,7 @@ from psycopg import sql
 
 from ingestion.blocks.tables import TABLES, Table
 
-DATASET = "raw_solana"
 SCHEMA = "raw_solana_partitions"
-PARTITION_COLUMN = "epoch"
 # The tables partitioned by epoch: every block-level one.
 PARTITIONED = frozenset(TABLES)
 # Loaders of different epochs create tables and partitions at once; the catalog would collide.
@@ -45,15 +43,15 @@ def _table_ddl(table: Table) -> str:
         for c in table.columns
     ]
     return (
-        f"create table {DATASET}.{table.name} ({', '.join(columns)})"
-        f" partition by list ({PARTITION_COLUMN})"
+        f"create table {table.qualified_name} ({', '.join(columns)})"
+        f" partition by list ({table.partition})"
     )
 
 
 def _partition_ddl(table: Table, epoch: int) -> str:
     return (
         f"create table if not exists {SCHEMA}.{partition_name(table, epoch)}"
-        f" partition of {DATASET}.{table.name} for values in ({int(epoch)})"
+        f" partition of {table.qualified_name} for values in ({int(epoch)})"
     )
 
 
@@ -62,13 +60,14 @@ def prepare_sql(epochs: Iterable[int], tables: Iterable[Table] = TABLES) -> str:
     missing: the schemas, each table (partitioned), and each table's partition of each epoch.
     It fails on a table an older mevhouse made unpartitioned."""
     epochs = sorted(set(epochs))
+    tables = list(tables)
     body = [f"perform pg_advisory_xact_lock({_LOCK});"]
-    for schema in (DATASET, SCHEMA):
+    for schema in [*sorted({t.dataset for t in tables}), SCHEMA]:
         # `create schema if not exists` asks for the right to create schemas even when the
         # schema is there, which a loader role need not have: only a bare database lacks them.
         body.append(f"if to_regnamespace('{schema}') is null then create schema {schema}; end if;")
     for table in tables:
-        name = f"{DATASET}.{table.name}"
+        name = table.qualified_name
         body.append(
             f"if to_regclass('{name}') is null then {_table_ddl(table)};"
             f" elsif (select relkind from pg_class where oid = '{name}'::regclass) <> 'p' then"
@@ -100,7 +99,7 @@ def partition_plain_tables(conn: psycopg.Connection[Any]) -> list[str]:
     administrator (`warehouse init`), who may replace the transformer's staging views."""
     converted = []
     for table in TABLES:
-        name = f"{DATASET}.{table.name}"
+        name = table.qualified_name
         row = conn.execute(
             "select c.relkind, pg_get_userbyid(c.relowner) from pg_class as c"
             " where c.oid = to_regclass(%s)",
@@ -121,21 +120,21 @@ def _convert(conn: psycopg.Connection[Any], table: Table, owner: str) -> None:
     # As the table's owner (the loader), so that the new tables are the loader's, with the
     # loader's default privileges (the transformer's right to read them).
     conn.execute(sql.SQL("set local role {}").format(sql.Identifier(owner)))
-    conn.execute(sql.SQL("lock table {} in access exclusive mode").format(_id(table.name)))
-    conn.execute(
-        sql.SQL("alter table {} rename to {}").format(_id(table.name), sql.Identifier(old))
-    )
+    conn.execute(sql.SQL("lock table {} in access exclusive mode").format(_id(table)))
+    conn.execute(sql.SQL("alter table {} rename to {}").format(_id(table), sql.Identifier(old)))
     epochs = [
         e
         for (e,) in conn.execute(
-            sql.SQL("select distinct {} from {}").format(sql.Identifier(PARTITION_COLUMN), _id(old))
+            sql.SQL("select distinct {} from {}").format(
+                sql.Identifier(table.partition), _id(table, old)
+            )
         ).fetchall()
     ]
     conn.execute(prepare_sql(epochs, [table]).encode())
     columns = sql.SQL(", ").join(map(sql.Identifier, table.names))
     conn.execute(
         sql.SQL("insert into {} ({}) select {} from {}").format(
-            _id(table.name), columns, columns, _id(old)
+            _id(table), columns, columns, _id(table, old)
         )
     )
     conn.execute("reset role")  # the views are the transformer's
@@ -144,13 +143,14 @@ def _convert(conn: psycopg.Connection[Any], table: Table, owner: str) -> None:
         " inner join pg_rewrite as r on r.oid = d.objid"
         " inner join pg_class as v on v.oid = r.ev_class"
         " where d.refobjid = to_regclass(%s) and v.oid <> d.refobjid",
-        (f"{DATASET}.{old}",),
+        (f"{table.dataset}.{old}",),
     ).fetchall()
     for view, definition in views:
         definition = re.sub(rf"\b{old}\b", table.name, definition)
         conn.execute(f"create or replace view {view} as {definition}".encode())
-    conn.execute(sql.SQL("drop table {}").format(_id(old)))
+    conn.execute(sql.SQL("drop table {}").format(_id(table, old)))
 
 
-def _id(name: str) -> sql.Identifier:
-    return sql.Identifier(DATASET, name)
+def _id(table: Table, name: str | None = None) -> sql.Identifier:
+    """The table (or another relation by `name` in its schema), quoted."""
+    return sql.Identifier(table.dataset, name or table.name)
